@@ -1,0 +1,3 @@
+from creditai.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""The `creditai` command: a thin typer front over the library.
+
+Each stage owns one sub-module here (data, train, kb, ...); this file only wires them
+together and turns user errors into one line on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from creditai.errors import CreditAIError
+
+app = typer.Typer(
+    name="creditai",
+    help="Offline credit-repair AI: generate data, train, evaluate, search and serve.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# (module, attribute, name): sub-apps are registered as groups, plain functions as commands.
+_GROUPS = [
+    ("creditai.cli.data", "app", "data"),
+    ("creditai.cli.train", "app", "train"),
+    ("creditai.cli.models", "app", "models"),
+    ("creditai.cli.kb", "app", "kb"),
+]
+_COMMANDS = [
+    ("creditai.cli.classify", "classify", "classify"),
+    ("creditai.cli.analyze", "analyze", "analyze"),
+    ("creditai.cli.evaluate", "evaluate", "evaluate"),
+    ("creditai.cli.pipeline", "pipeline", "pipeline"),
+    ("creditai.cli.serve", "serve", "serve"),
+]
+
+
+def _register() -> None:
+    for module, attr, name in _GROUPS + _COMMANDS:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:  # a stage not built yet
+            if exc.name == module:
+                continue
+            raise
+        obj = getattr(mod, attr)
+        if isinstance(obj, typer.Typer):
+            app.add_typer(obj, name=name)
+        else:
+            app.command(name)(obj)
+
+
+_register()
+
+
+def main() -> None:
+    """Console entry point: run the app, report user errors without a traceback."""
+    try:
+        app(standalone_mode=False)
+    except CreditAIError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

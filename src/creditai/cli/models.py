@@ -1,0 +1,45 @@
+"""`creditai models list|push|pull`: what is available offline, and copies to object storage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from creditai.basemodels import bundled_models, cached_models, dir_size
+from creditai.train.common import read_metadata
+
+app = typer.Typer(help="List, push and pull models.", no_args_is_help=True)
+
+DEFAULT_MODELS_DIR = Path("models/finetuned")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+@app.command("list")
+def list_models(models_dir: Path = typer.Option(DEFAULT_MODELS_DIR, help="Where trained models live.")) -> None:
+    """Print the base models available offline and the trained models that exist."""
+    console = Console()
+    base = Table(title="Base models available offline")
+    for col in ("id", "source", "path", "size"):
+        base.add_column(col)
+    for mid, path in sorted(bundled_models().items()):
+        base.add_row(mid, "bundled", str(path), _mb(dir_size(path)))
+    for mid, path, size in cached_models():
+        base.add_row(mid, "hf-cache", str(path), _mb(size))
+    console.print(base)
+    trained = Table(title=f"Trained models in {models_dir}")
+    for col in ("name", "kind", "base model", "created", "path", "size"):
+        trained.add_column(col)
+    found = 0
+    if models_dir.is_dir():
+        for d in sorted(p for p in models_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            meta = read_metadata(d) or {}
+            trained.add_row(d.name, str(meta.get("kind", "?")), str(meta.get("base_model", "?")),
+                            str(meta.get("created_at", "?")), str(d), _mb(dir_size(d)))
+            found += 1
+    console.print(trained if found else f"No trained models in {models_dir} yet (run `make run` or `creditai pipeline`).")

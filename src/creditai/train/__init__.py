@@ -1,0 +1,1 @@
+"""Trainers (classifier, embeddings, sft) and the helpers they share (common.py)."""
