@@ -43,3 +43,41 @@ def list_models(models_dir: Path = typer.Option(DEFAULT_MODELS_DIR, help="Where 
                             str(meta.get("created_at", "?")), str(d), _mb(dir_size(d)))
             found += 1
     console.print(trained if found else f"No trained models in {models_dir} yet (run `make run` or `creditai pipeline`).")
+
+
+def _options(items: list[str] | None) -> dict:
+    from creditai.config import parse_set
+
+    return parse_set(items)
+
+
+StorageOpt = typer.Option(None, "--storage-option", "-o",
+                          help="fsspec storage option key=value, e.g. -o endpoint_url=http://127.0.0.1:9000")
+
+
+@app.command()
+def push(
+    url: str = typer.Argument(..., help="Destination: s3://bucket/prefix, gs://..., file:///dir or a folder."),
+    models_dir: Path = typer.Option(DEFAULT_MODELS_DIR, help="Where trained models live."),
+    name: list[str] = typer.Option(None, "--name", help="Only these models (repeatable)."),
+    storage_option: list[str] = StorageOpt,
+) -> None:
+    """Copy trained models with their metadata and a checksum manifest to URL."""
+    from creditai.storage import push as push_models
+
+    for t in push_models(models_dir, url, name or None, _options(storage_option)):
+        typer.echo(f"pushed {t.name}: {t.files} files, {_mb(t.bytes)} -> {t.destination}")
+
+
+@app.command()
+def pull(
+    url: str = typer.Argument(..., help="Source: s3://bucket/prefix, gs://..., file:///dir or a folder."),
+    models_dir: Path = typer.Option(DEFAULT_MODELS_DIR, help="Where to install the models."),
+    name: list[str] = typer.Option(None, "--name", help="Only these models (repeatable)."),
+    storage_option: list[str] = StorageOpt,
+) -> None:
+    """Copy models from URL, verifying checksums; a failed copy leaves nothing half-written."""
+    from creditai.storage import pull as pull_models
+
+    for t in pull_models(url, models_dir, name or None, _options(storage_option)):
+        typer.echo(f"pulled {t.name}: {t.files} files, {_mb(t.bytes)} -> {t.destination}")
