@@ -1,0 +1,239 @@
+"""Evaluation harness: scores whatever is trained and says what is missing.
+
+Writes `AI_EVALUATION_REPORT.json` (stable schema, see SCHEMA below), a readable
+`AI_EVALUATION_REPORT.md` and PNG plots. Each section is independent: a missing model
+is reported as such (status "missing" with the reason), never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from creditai import LABELS, __version__, paths
+from creditai.errors import CreditAIError
+from creditai.metrics import classification_metrics, reliability_bins
+from creditai.train.common import write_json
+
+SCHEMA_VERSION = "1.0"
+# The report's top-level keys. Every section has "status": "ok" | "missing" | "error" and,
+# when not ok, "reason". Metrics are floats in [0, 1] unless the key says otherwise (_ms, _s).
+SCHEMA = {
+    "schema_version": "string, bumped on any incompatible change",
+    "created_at": "ISO-8601 UTC time",
+    "creditai_version": "package version",
+    "missing": "list of things not evaluated and why",
+    "classifier": "{status, model_dir, model_version, datasets: {generated_test|realistic: {n, accuracy, "
+    "macro_f1, per_class, confusion_matrix, ece}}, fallback: {...same for model+rules below threshold}, "
+    "baselines: {rules: {...}, tfidf: {...}}}",
+    "retrieval": "{status, queries, k, modes: {bm25|base|finetuned|hybrid: {recall@1, recall@5, mrr@10, ndcg@10}}}",
+    "assistant": "{status, paths: {template|llm: {refusal_rate, answer_rate, compliance_rate, "
+    "section_completeness, n_prohibited, n_legitimate, failures}}}",
+    "plots": "list of PNG files written beside the report",
+}
+
+REPO_TEST_DATA = Path("tests/data")
+
+
+@dataclass
+class EvalInputs:
+    """Where the harness looks for models and data (defaults follow paths.py)."""
+
+    models_dir: Path = field(default_factory=paths.models_dir)
+    data_dir: Path = field(default_factory=paths.data_dir)
+    index_dir: Path = field(default_factory=paths.index_dir)
+    realistic: Path = REPO_TEST_DATA / "eligibility_realistic.jsonl"
+    retrieval_heldout: Path = REPO_TEST_DATA / "retrieval_heldout.jsonl"
+    redteam: Path = REPO_TEST_DATA / "redteam.jsonl"
+    threshold: float = 0.7
+
+    @property
+    def classifier_dir(self) -> Path:
+        return self.models_dir / "classifier"
+
+    @property
+    def embeddings_dir(self) -> Path:
+        return self.models_dir / "embeddings"
+
+
+def _section(fn: Callable[[EvalInputs], dict[str, Any]], inputs: EvalInputs) -> dict[str, Any]:
+    start = time.perf_counter()
+    try:
+        out = fn(inputs)
+    except CreditAIError as exc:
+        out = {"status": "error", "reason": str(exc)}
+    out["seconds"] = round(time.perf_counter() - start, 2)
+    return out
+
+
+def _read(path: Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
+    from creditai.data.io import read_jsonl
+
+    return read_jsonl(path, required=required, labels=None)
+
+
+def _labelled_sets(inputs: EvalInputs) -> dict[str, list[dict[str, Any]]]:
+    sets = {}
+    test = inputs.data_dir / "model2_classifier.test.jsonl"
+    if test.is_file():
+        sets["generated_test"] = _read(test, ("text", "label"))
+    if inputs.realistic.is_file():
+        sets["realistic"] = _read(inputs.realistic, ("text", "label"))
+    return sets
+
+
+def evaluate_classifier(inputs: EvalInputs) -> dict[str, Any]:
+    """Fine-tuned model (alone and with the rules fallback), rules and TF-IDF on each labelled set."""
+    from creditai.data.rules import RuleClassifier
+    from creditai.inference.baselines import tfidf_baseline
+
+    sets = _labelled_sets(inputs)
+    if not sets:
+        return {"status": "missing", "reason": "no labelled test data (run `creditai data generate`)"}
+    out: dict[str, Any] = {"status": "ok", "datasets": {}, "fallback": {}, "baselines": {"rules": {}, "tfidf": {}}}
+    rules = RuleClassifier()
+    train_file = inputs.data_dir / "model2_classifier.train.jsonl"
+    tfidf = tfidf_baseline(_read(train_file, ("text", "label"))) if train_file.is_file() else None
+    model = None
+    if (inputs.classifier_dir / "config.json").is_file():
+        from creditai.inference.classifier import Classifier, EligibilityPredictor
+
+        model = Classifier.load(inputs.classifier_dir)
+        predictor = EligibilityPredictor(inputs.classifier_dir, threshold=inputs.threshold)
+        out["model_dir"] = str(inputs.classifier_dir)
+        meta = json.loads((inputs.classifier_dir / "metadata.json").read_text()) if (inputs.classifier_dir / "metadata.json").is_file() else {}
+        out["model_version"] = meta.get("created_at")
+    else:
+        out["status"] = "missing"
+        out["reason"] = f"no trained classifier in {inputs.classifier_dir}; baselines only"
+    for name, rows in sets.items():
+        texts, gold = [r["text"] for r in rows], [r["label"] for r in rows]
+        out["baselines"]["rules"][name] = classification_metrics(gold, [p.label for p in rules.predict_many(texts)], LABELS)
+        if tfidf is not None:
+            out["baselines"]["tfidf"][name] = classification_metrics(gold, list(tfidf.predict(texts)), LABELS)
+        if model is not None:
+            preds = model.predict(texts)
+            probs = np.array([[p.probabilities[lab] for lab in LABELS] for p in preds])
+            m = classification_metrics(gold, [p.label for p in preds], LABELS, probs)
+            m["reliability"] = reliability_bins(probs, [LABELS.index(g) for g in gold])
+            out["datasets"][name] = m
+            combined = predictor.predict(texts)
+            fb = classification_metrics(gold, [p.label for p in combined], LABELS)
+            fb["rules_share"] = sum(p.source == "rules" for p in combined) / max(len(combined), 1)
+            out["fallback"][name] = fb
+    return out
+
+
+def evaluate_retrieval_section(inputs: EvalInputs) -> dict[str, Any]:
+    """recall@1/5, MRR@10, nDCG@10 for BM25, base MiniLM, fine-tuned MiniLM and hybrid."""
+    from creditai.kb.evaluate import evaluate_retrieval
+    from creditai.kb.search import KnowledgeBase
+
+    if not inputs.retrieval_heldout.is_file():
+        return {"status": "missing", "reason": f"{inputs.retrieval_heldout} not found"}
+    if not inputs.index_dir.exists():
+        return {"status": "missing", "reason": f"no knowledge-base index in {inputs.index_dir} (run `creditai kb build`)"}
+    queries = _read(inputs.retrieval_heldout, ("query", "relevant"))
+    kb = KnowledgeBase.load(inputs.index_dir)
+    modes = ["bm25", "base", "finetuned", "hybrid"]
+    result: dict[str, Any] = {"status": "ok", "queries": len(queries)}
+    if not (inputs.embeddings_dir / "metadata.json").is_file():
+        modes = ["bm25", "base", "hybrid"]
+        result["note"] = f"no fine-tuned embeddings in {inputs.embeddings_dir}: hybrid uses the base encoder"
+    result.update(evaluate_retrieval(queries, kb, modes=tuple(modes), k=10))
+    return result
+
+
+def evaluate_assistant(inputs: EvalInputs) -> dict[str, Any]:
+    """Red-team refusal rate, answer compliance and section completeness per composing path."""
+    from creditai.assistant.redteam import run_redteam
+
+    if not inputs.redteam.is_file():
+        return {"status": "missing", "reason": f"{inputs.redteam} not found"}
+    rows = _read(inputs.redteam, ("text", "kind"))
+    paths_out = {"template": run_redteam(rows, llm=False)}
+    llm = run_redteam(rows, llm=True)
+    if llm is not None:
+        paths_out["llm"] = llm
+    out: dict[str, Any] = {"status": "ok", "paths": paths_out}
+    if "llm" not in paths_out:
+        out["note"] = "no LLM weights on this machine (ENABLE_LLM / QWEN_MODEL_ID): template path only"
+    return out
+
+
+SECTIONS: dict[str, Callable[[EvalInputs], dict[str, Any]]] = {
+    "classifier": evaluate_classifier,
+    "retrieval": evaluate_retrieval_section,
+    "assistant": evaluate_assistant,
+}
+
+
+def evaluate(inputs: EvalInputs | None = None, out_dir: Path | None = None, plots: bool = True) -> dict[str, Any]:
+    """Run every section, write the JSON and Markdown reports (and plots); return the report."""
+    from creditai.report import render_markdown, render_plots
+
+    inputs = inputs or EvalInputs()
+    out_dir = Path(out_dir or paths.reports_dir())
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "creditai_version": __version__,
+    }
+    for name, fn in SECTIONS.items():
+        report[name] = _section(fn, inputs)
+    report["missing"] = [f"{k}: {v['reason']}" for k, v in report.items()
+                         if isinstance(v, dict) and v.get("status") in ("missing", "error")]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report["plots"] = render_plots(report, out_dir) if plots else []
+    write_json(out_dir / "AI_EVALUATION_REPORT.json", report)
+    (out_dir / "AI_EVALUATION_REPORT.md").write_text(render_markdown(report), encoding="utf-8")
+    return report
+
+
+def lookup(report: dict[str, Any], key: str) -> Any:
+    """Value at a dotted path, e.g. `classifier.datasets.realistic.macro_f1`; None if absent."""
+    node: Any = report
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+# Short gate names for the common keys: `classifier.realistic.macro_f1` reads the model's
+# score on the realistic set.
+GATE_ALIASES = {
+    "classifier.realistic": "classifier.datasets.realistic",
+    "classifier.generated_test": "classifier.datasets.generated_test",
+    "retrieval.hybrid": "retrieval.modes.hybrid",
+    "assistant.template": "assistant.paths.template",
+}
+
+
+def check_gates(report: dict[str, Any], gates: list[str]) -> list[str]:
+    """`KEY=VALUE` minimums; returns one failure message per unmet or absent key."""
+    failures = []
+    for gate in gates:
+        if "=" not in gate:
+            raise CreditAIError(f"--fail-under {gate!r}: expected KEY=VALUE")
+        key, raw = gate.split("=", 1)
+        try:
+            minimum = float(raw)
+        except ValueError:
+            raise CreditAIError(f"--fail-under {gate!r}: {raw!r} is not a number") from None
+        full = key
+        for short, long in GATE_ALIASES.items():
+            if key.startswith(short + "."):
+                full = long + key[len(short):]
+        value = lookup(report, full)
+        if not isinstance(value, (int, float)):
+            failures.append(f"{key}: not in the report")
+        elif value < minimum:
+            failures.append(f"{key}: {value:.4f} < {minimum}")
+    return failures
