@@ -58,7 +58,10 @@ _register()
 def main() -> None:
     """Console entry point: run the app, report user errors without a traceback."""
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode click returns the exit code of `typer.Exit` instead of raising.
+        rc = app(standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except CreditAIError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         sys.exit(exc.exit_code)

@@ -1,0 +1,1 @@
+"""The answer pipeline: composer and compliance guard."""

@@ -1,0 +1,1 @@
+"""Data: the eligibility policy, synthetic generation, JSONL I/O and the rule-based classifier."""

@@ -1,0 +1,64 @@
+"""The template composer: sections, sources, disclaimer, no guarantees, wording by item."""
+
+import re
+
+import pytest
+
+from creditai import LABELS
+from creditai.assistant.composer import (DISCLAIMER, REFUSALS, SECTIONS, compose_answer, compose_education,
+                                         compose_refusal)
+from creditai.data.policy import POLICY_PASSAGES, AccountType as A, Claim as C, ItemFacts, Status as S, decide
+
+GUARANTEE = re.compile(r"\bguarantee[sd]?\b|\bwill be (removed|deleted)\b|\b100%|\bdefinitely\b|\b(we|i) promise\b", re.I)
+PASSAGES = [{"text": "Bureaus must reinvestigate within 30 days.", "source": "kb/fcra-611.md", "title": "FCRA 611",
+             "doc_type": "law", "score": 0.9}]
+
+
+def _check(answer):
+    for name in SECTIONS:
+        assert f"{name}:\n" in answer.text
+        assert answer.sections[name].strip()
+    assert answer.text.index("SUMMARY:") < answer.text.index("NEXT STEPS:") < answer.text.index("SOURCES:")
+    assert answer.text.rstrip().endswith(DISCLAIMER)
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_answer_has_every_section_sources_and_disclaimer(label):
+    answer = compose_answer(label, passages=PASSAGES)
+    _check(answer)
+    assert "[1] FCRA 611 (kb/fcra-611.md)" in answer.text
+    assert answer.citations[0]["source"] == "kb/fcra-611.md"
+    assert not GUARANTEE.search(answer.text)
+
+
+def test_wording_follows_account_type_and_issue():
+    inquiry = ItemFacts(account_type=A.INQUIRY, creditor="Carvana", claim=C.UNAUTHORIZED_INQUIRY)
+    medical = ItemFacts(account_type=A.MEDICAL, creditor="Mercy Hospital", balance=200.0, status=S.COLLECTION)
+    texts = []
+    for facts in (inquiry, medical):
+        d = decide(facts)
+        assert d.label == "eligible"
+        texts.append(compose_answer(d.label, rules=[d.rule], facts=facts).text)
+    assert texts[0] != texts[1]
+    assert "inquiry" in texts[0].lower() and "medical" in texts[1].lower()
+    assert "Carvana" in texts[0]
+
+
+def test_answer_rejects_unknown_label():
+    with pytest.raises(ValueError):
+        compose_answer("maybe")
+
+
+def test_education_cites_passages():
+    answer = compose_education("How long does a collection stay?", [POLICY_PASSAGES[3]])
+    _check(answer)
+    assert "(FCRA 605)" in answer.text
+
+
+@pytest.mark.parametrize("category", sorted(REFUSALS))
+def test_refusals_decline_and_offer_lawful_alternative(category):
+    answer = compose_refusal(category)
+    _check(answer)
+    assert "can't" in answer.sections["SUMMARY"]
+    assert answer.sections["RECOMMENDED ACTION"] == REFUSALS[category][1]
+    assert not GUARANTEE.search(answer.text)

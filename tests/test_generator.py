@@ -1,0 +1,85 @@
+"""Synthetic data: determinism, balance, families x labels, SFT answers match the policy."""
+
+import collections
+import json
+import random
+
+import pytest
+
+from creditai import LABELS
+from creditai.assistant.composer import SECTIONS
+from creditai.data.generator import generate_classifier, generate_sft, write_datasets
+from creditai.data.policy import decide
+from creditai.data.render import FAMILIES, render
+from creditai.data.sampling import sample_facts
+
+
+def test_same_seed_same_bytes_different_seed_differs(tmp_path):
+    kw = dict(classifier_count=200, embedding_count=20, sft_count=40, progress=False)
+    a = write_datasets(tmp_path / "a", seed=7, **kw)
+    b = write_datasets(tmp_path / "b", seed=7, **kw)
+    c = write_datasets(tmp_path / "c", seed=8, **kw)
+    assert {"model2_classifier.train", "model2_classifier.valid", "model2_classifier.test", "model1_sft.train",
+            "model1_sft.valid"} <= set(a)
+    for name, path in a.items():
+        assert path.read_bytes() == b[name].read_bytes(), name
+    assert a["model2_classifier.train"].read_bytes() != c["model2_classifier.train"].read_bytes()
+    sizes = [sum(1 for _ in open(a[f"model2_classifier.{s}"])) for s in ("train", "valid", "test")]
+    assert sizes == [160, 20, 20]
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_family_renders_every_label(family):
+    rng = random.Random(family)
+    for label in LABELS:
+        for _ in range(3):
+            facts = sample_facts(rng, label)
+            text = render(facts, family, rng)
+            assert text.strip()
+            assert decide(facts).label == label
+
+
+def test_labels_balanced_texts_unique_and_families_independent_of_label():
+    rows = generate_classifier(1200, seed=3)
+    counts = collections.Counter(r["label"] for r in rows)
+    assert set(counts) == set(LABELS) and max(counts.values()) - min(counts.values()) <= 1
+    assert len({r["text"] for r in rows}) == len(rows)
+    by_family = collections.Counter((r["family"], r["label"]) for r in rows)
+    assert all(by_family[(f, lab)] > 0 for f in FAMILIES for lab in LABELS)
+    assert all(r["rule"] for r in rows)
+
+
+def test_label_weights_are_honoured():
+    rows = generate_classifier(400, seed=1, label_weights={"eligible": 3, "conditionally_eligible": 1,
+                                                           "not_eligible": 1, "insufficient_information": 1})
+    counts = collections.Counter(r["label"] for r in rows)
+    assert abs(counts["eligible"] - 200) <= 2 and sum(counts.values()) == 400
+
+
+def test_no_single_phrase_gives_the_label_away():
+    """No frequent 3-word phrase occurs (mostly) with only one label: frames are shared across labels."""
+    rows = generate_classifier(2000, seed=5)
+    grams: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for r in rows:
+        words = r["text"].lower().split()
+        for g in {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}:
+            grams[g][r["label"]] += 1
+    frequent = {g: c for g, c in grams.items() if sum(c.values()) >= 60}
+    assert frequent, "expected shared frames"
+    leaky = [g for g, c in frequent.items() if max(c.values()) / sum(c.values()) > 0.8]
+    assert not leaky, leaky[:10]
+
+
+def test_sft_rows_follow_the_policy_and_format():
+    rows = generate_sft(120, seed=2)
+    kinds = collections.Counter(r["kind"] for r in rows)
+    assert set(kinds) == {"dispute", "education", "refusal"}
+    for r in rows:
+        roles = [m["role"] for m in r["messages"]]
+        assert roles == ["system", "user", "assistant"]
+        answer = r["messages"][-1]["content"]
+        assert all(f"{s}:" in answer for s in SECTIONS) and "SOURCES:" in answer
+        if r["kind"] == "dispute":
+            assert r["label"] in LABELS
+            assert f"(rule {r['rule']})" in answer
+    json.dumps(rows)  # serialisable
