@@ -1,0 +1,432 @@
+"""The answer pipeline: validate -> screen -> intent -> retrieve -> classify -> compose -> guard.
+
+`Analyzer` is what the CLI (`creditai analyze`) and the service call. Every component loads
+lazily and degrades instead of failing: no trained classifier -> the rule-based classifier;
+no KB index -> a BM25 index built on the fly from knowledge_base/ (or no passages); no LLM
+(or an LLM error or timeout) -> the template composer. Whatever composed the answer, the
+compliance guard checks it last, so the returned text always has the five sections and the
+disclaimer and never promises outcomes.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from creditai.assistant import guard
+from creditai.assistant.intent import check_completeness, detect_intent
+from creditai.errors import CreditAIError
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 8000
+MAX_QUESTION_CHARS = 1000
+RETRIEVAL_K = 4
+KB_INTENT = {"dispute": "dispute", "education": "education", "document_request": "document_generation"}
+# Extra query words for questions *about* a prohibited topic, so retrieval finds the warning passages.
+TOPIC_QUERY = {
+    "cpn": "CPN credit privacy number Social Security number CROA illegal",
+    "new_identity": "new credit identity EIN in place of Social Security number CROA illegal",
+    "file_segregation": "file segregation new credit identity CROA illegal",
+    "guarantee": "credit repair company guarantee misleading claims CROA advance fees",
+    "false_statement": "identity theft report false statement 605B block",
+    "dispute_accurate": "dispute accurate information untrue statements CROA",
+    "legal_threat": "consumer rights lawsuit attorney FCRA 616 617 CFPB complaint",
+    "advance_fee": "credit repair organization fees before services performed CROA cancel",
+    "misleading_claims": "credit repair advertising misleading claims CROA",
+}
+
+# Refusals for guard categories the composer has no wording for: (why, lawful alternative).
+EXTRA_REFUSALS: dict[str, tuple[str, str]] = {
+    "false_statement": (
+        "I can't help prepare a statement, letter or report that says something you've told me isn't true; "
+        "advising untrue statements to a bureau, creditor or the police is prohibited (CROA 1679b(a)(1)) and a false "
+        "police or identity theft report can be a crime.",
+        "If an item is accurate, you can ask the creditor for a goodwill adjustment, negotiate the balance, add a "
+        "consumer statement (FCRA 611(b)), or wait for it to age off under FCRA 605. If you find a real error, I can "
+        "help you dispute that specific detail with your records."),
+    "advance_fee": (
+        "I can't help collect fees before the service is fully performed or work around the 3-business-day right to "
+        "cancel: CROA forbids advance fees (1679b(b)) and requires a written contract with the cancellation notice "
+        "(1679d, 1679e).",
+        "Bill only for services already performed, give every client the written contract and the cancellation "
+        "notice, and have a consumer-law attorney review your fee structure."),
+    "misleading_claims": (
+        "I can't write advertising that promises deletions, score increases or results by a date, or that claims "
+        "government approval: untrue or misleading representations are prohibited (CROA 1679b(a)(3)).",
+        "I can help with accurate copy: that consumers may dispute inaccurate or unverifiable items (FCRA 611), that "
+        "results depend on the facts and the bureaus' reinvestigation, and that clients have a written contract and a "
+        "3-business-day right to cancel."),
+}
+# Letter outlines added to RECOMMENDED ACTION for a document request, by label.
+LETTER_OUTLINES: dict[str, str] = {
+    "eligible": ("Letter outline: your name, address and date of birth; the bureau's dispute address; the creditor and "
+                 "the last digits of the account number; exactly which detail is wrong and what your records show; a "
+                 "request that the bureau reinvestigate and correct or delete the inaccurate information (FCRA 611); a "
+                 "list of the enclosed copies. Send it by certified mail and keep a copy."),
+    "conditionally_eligible": ("Letter outline (once your records confirm the error): your name and address; the "
+                               "creditor and account number; the specific detail you believe is wrong and the records "
+                               "that show it; a request to reinvestigate under FCRA 611. To a collector, a written "
+                               "request to validate the debt comes first (FDCPA 809(b))."),
+    "not_eligible": ("Letter outline for a goodwill request to the creditor (not a dispute): your name and account "
+                     "number; a brief, honest explanation of what happened; your payment record since; a polite request "
+                     "that they consider adjusting the reporting as a courtesy. The creditor may decline."),
+    "insufficient_information": "Once the item is identified, I can outline the letter that fits it.",
+}
+REFUSAL_ALIASES = {"false_statement": "dispute_accurate", "advance_fee": "guarantee", "misleading_claims": "guarantee"}
+
+
+class InputError(CreditAIError):
+    """Invalid request input; `field` names the offending field (the service maps it to HTTP 422)."""
+
+    def __init__(self, field: str, problem: str):
+        self.field, self.problem = field, problem
+        super().__init__(f"{field}: {problem}")
+
+
+class AnalysisResult(BaseModel):
+    """Everything the pipeline decided about one request."""
+
+    request_id: str
+    intent: str
+    refused: bool
+    eligibility: str | None = None
+    confidence: float | None = None
+    source: str | None = None  # "model" | "rules" (None when no item was classified)
+    rules: list[str] = Field(default_factory=list)
+    sections: dict[str, str]
+    answer: str
+    citations: list[dict[str, Any]] = Field(default_factory=list)
+    compliance: dict[str, Any]
+    missing_information: list[str] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    components: dict[str, str] = Field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def _validate(value: Any, field: str, limit: int, *, required: bool) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise InputError(field, f"must be a string, got {type(value).__name__}")
+    if not value.strip():
+        if required:
+            raise InputError(field, "must not be empty")
+        return None
+    if len(value) > limit:
+        raise InputError(field, f"too long ({len(value)} characters; the limit is {limit})")
+    return value.strip()
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._t0 = time.perf_counter()
+
+    def stage(self, name: str) -> "_Stage":
+        return _Stage(self, name)
+
+    def total(self) -> dict[str, float]:
+        self.timings["total"] = round((time.perf_counter() - self._t0) * 1000, 2)
+        return self.timings
+
+
+class _Stage:
+    def __init__(self, watch: _Stopwatch, name: str):
+        self.watch, self.name = watch, name
+
+    def __enter__(self) -> None:
+        self.t = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        ms = (time.perf_counter() - self.t) * 1000
+        self.watch.timings[self.name] = round(self.watch.timings.get(self.name, 0.0) + ms, 2)
+
+
+_UNSET = object()
+
+
+class Analyzer:
+    """The answer pipeline. Thread-safe: share one instance (components load once, under a lock).
+
+    `classifier`: an `EligibilityPredictor` (default: the trained model in paths.classifier_dir(),
+    rules when absent). `kb`: a `KnowledgeBase` (default: the index in paths.index_dir(), else
+    BM25 over knowledge_base/ built on the fly). `llm`: a `LocalLLM`, False to disable, or None
+    to load one when ENABLE_LLM is set and weights are present.
+    """
+
+    def __init__(self, classifier: Any = None, kb: Any = None, llm: Any = None, threshold: float = 0.7, *,
+                 llm_max_time: float | None = None, retrieval_k: int = RETRIEVAL_K):
+        self.threshold = float(threshold)
+        self.retrieval_k = int(retrieval_k)
+        self.llm_max_time = llm_max_time
+        self._lock = threading.RLock()
+        self._search_lock = threading.Lock()  # the KB's query cache is not thread-safe
+        self._classifier = classifier
+        self._kb: Any = kb if kb is not None else _UNSET
+        self._kb_mode = ("hybrid" if getattr(kb, "dense_available", False) else "bm25") if kb is not None else None
+        self._llm: Any = _UNSET if llm is None else (None if llm is False else llm)
+        self._llm_status = "disabled" if llm is False else ("loaded" if llm not in (None, False) else None)
+        self._rules: Any = None
+
+    # ------------------------------------------------------------------ lazy components
+
+    @property
+    def classifier(self) -> Any:
+        if self._classifier is None:
+            with self._lock:
+                if self._classifier is None:
+                    from creditai.inference.eligibility import EligibilityPredictor
+
+                    self._classifier = EligibilityPredictor(threshold=self.threshold)
+        return self._classifier
+
+    @property
+    def rules(self) -> Any:
+        if self._rules is None:
+            with self._lock:
+                if self._rules is None:
+                    from creditai.data.rules import RuleClassifier
+
+                    self._rules = RuleClassifier()
+        return self._rules
+
+    @property
+    def kb(self) -> Any:
+        if self._kb is _UNSET:
+            with self._lock:
+                if self._kb is _UNSET:
+                    self._kb, self._kb_mode = self._load_kb()
+        return self._kb
+
+    @staticmethod
+    def _load_kb() -> tuple[Any, str]:
+        from creditai import paths
+        from creditai.kb.search import KnowledgeBase, build_index
+
+        try:
+            kb = KnowledgeBase.load()
+            return kb, "hybrid" if kb.dense_available else "bm25"
+        except Exception as exc:
+            log.info("no knowledge-base index (%s): building a BM25 index from knowledge_base/ in memory", exc)
+        sources = [d for d in paths.knowledge_base_dirs() if d.is_dir()]
+        if not sources:
+            log.warning("no knowledge_base/ folder here: answers will carry no passages")
+            return None, "none"
+        try:
+            tmp = tempfile.mkdtemp(prefix="creditai-kb-")
+            build_index(sources, index_dir=tmp, embedder=None, progress=False)
+            return KnowledgeBase.load(tmp, embedder=None), "bm25-on-the-fly"
+        except Exception as exc:
+            log.warning("could not index knowledge_base/ (%s): answers will carry no passages", exc)
+            return None, "none"
+
+    @property
+    def llm(self) -> Any:
+        if self._llm is _UNSET:
+            with self._lock:
+                if self._llm is _UNSET:
+                    from creditai.assistant.llm import llm_enabled, load_llm
+
+                    if not llm_enabled():
+                        self._llm, self._llm_status = None, "disabled"
+                    else:
+                        self._llm = load_llm()
+                        self._llm_status = "loaded" if self._llm is not None else "unavailable"
+        return self._llm
+
+    def info(self) -> dict[str, Any]:
+        """Which components are in use (for /health)."""
+        clf = self.classifier
+        _ = self.kb, self.llm
+        return {
+            "classifier": clf.info() if hasattr(clf, "info") else {"loaded": getattr(clf, "loaded", None)},
+            "retrieval": self._kb_mode,
+            "llm": self._llm.info() if self._llm is not None and hasattr(self._llm, "info") else {"status": self._llm_status},
+        }
+
+    # ------------------------------------------------------------------ stages
+
+    def _retrieve(self, query: str, intent: str | None) -> list[dict]:
+        kb = self.kb
+        if kb is None:
+            return []
+        try:
+            with self._search_lock:
+                hits = kb.search(query, k=self.retrieval_k, intent=KB_INTENT.get(intent or ""))
+        except Exception as exc:  # a broken index must not break answers
+            log.warning("retrieval failed: %s", exc)
+            return []
+        return [h.as_dict() if hasattr(h, "as_dict") else dict(h) for h in hits]
+
+    @staticmethod
+    def _refusal(category: str) -> Any:
+        from creditai.assistant.composer import ComposedAnswer, compose_refusal
+
+        try:
+            return compose_refusal(category)
+        except ValueError:
+            pass
+        base = compose_refusal(REFUSAL_ALIASES.get(category, "guarantee"))
+        why, alternative = EXTRA_REFUSALS.get(category, (None, None))
+        if why is None:
+            return base
+        sections = dict(base.sections)
+        sections["ANALYSIS"] = f"{why} [1]"
+        sections["RECOMMENDED ACTION"] = alternative
+        return ComposedAnswer(guard.render(sections, base.citations), sections, base.citations)
+
+    @staticmethod
+    def _with_section(answer: Any, name: str, extra: str, *, append: bool = False) -> Any:
+        """Add `extra` to one section (first, or last with `append`) and re-render the answer."""
+        from creditai.assistant.composer import ComposedAnswer
+
+        sections = dict(answer.sections)
+        sections[name] = f"{sections[name]}\n{extra}" if append else f"{extra}\n{sections[name]}"
+        return ComposedAnswer(guard.render(sections, answer.citations), sections, answer.citations)
+
+    def _llm_messages(self, user: str, history: Sequence[Mapping[str, str]] | None) -> list[dict]:
+        from creditai.data.generator import SYSTEM_PROMPT
+
+        msgs = [{"role": "system", "content": SYSTEM_PROMPT}]
+        for m in history or ():
+            role, content = m.get("role"), m.get("content")
+            if role in ("user", "assistant") and isinstance(content, str) and content.strip():
+                msgs.append({"role": role, "content": content})
+        msgs.append({"role": "user", "content": user})
+        return msgs
+
+    # ------------------------------------------------------------------ public API
+
+    def analyze(self, text: Any, question: Any = None, request_id: str | None = None, *,
+                history: Sequence[Mapping[str, str]] | None = None) -> AnalysisResult:
+        """Analyze one credit-report item or question; raises `InputError` for invalid input."""
+        from creditai.assistant.composer import compose_answer, compose_education
+
+        watch = _Stopwatch()
+        with watch.stage("validate"):
+            text = _validate(text, "text", MAX_TEXT_CHARS, required=True)
+            question = _validate(question, "question", MAX_QUESTION_CHARS, required=False)
+        request_id = request_id or uuid.uuid4().hex
+        full = f"{text}\n\n{question}" if question else text
+        components: dict[str, str] = {}
+
+        with watch.stage("screen"):
+            verdict = guard.screen_request(full)
+        if not verdict.allowed:
+            with watch.stage("compose"):
+                composed = self._refusal(verdict.category or "prompt_injection")
+            with watch.stage("guard"):
+                checked = guard.check_answer(composed.text, fallback=composed)
+            components.update(classifier="skipped", composer="template", retrieval="skipped", guard=checked.verdict,
+                              llm="skipped")
+            return AnalysisResult(
+                request_id=request_id, intent="prohibited", refused=True, sections=_five(checked.sections),
+                answer=checked.text, citations=composed.citations,
+                compliance={"verdict": checked.verdict, "reasons": checked.reasons, "request": verdict.as_dict()},
+                timings_ms=watch.total(), components=components,
+            )
+
+        with watch.stage("intent"):
+            parsed = self.rules.predict(full)
+            intent = detect_intent(full, facts=parsed.facts, verdict=verdict)
+
+        with watch.stage("retrieval"):
+            query = f"{question} {text}" if question else text
+            if verdict.about in TOPIC_QUERY:
+                query = f"{TOPIC_QUERY[verdict.about]} {query}"
+            # a question about a prohibited scheme searches every doc type (the warnings are compliance docs)
+            passages = self._retrieve(query[:2000], None if verdict.about else intent.intent)
+        _ = self.kb
+        components["retrieval"] = self._kb_mode or "none"
+
+        label = confidence = source = None
+        rules: list[str] = []
+        missing: list[str] = []
+        if intent.intent in ("dispute", "document_request"):
+            with watch.stage("eligibility"):
+                try:
+                    elig = self.classifier.predict([full])[0]
+                    label, confidence, source, rules = elig.label, float(elig.confidence), elig.source, list(elig.rules)
+                except Exception as exc:  # a broken model must not break answers: rules decide
+                    log.warning("classifier failed (%s): using the rule-based decision", exc)
+                    label, confidence, source, rules = parsed.label, float(parsed.confidence), "rules", list(parsed.rules)
+            components["classifier"] = source or "rules"
+            completeness = check_completeness(full, label, parsed.facts)
+            missing = completeness.missing
+        else:
+            components["classifier"] = "skipped"
+
+        with watch.stage("compose"):
+            if label is not None:
+                from creditai.data.policy import RULES
+
+                own = [r for r in rules if r in RULES and RULES[r].label == label]
+                template = compose_answer(label, rules=own, facts=parsed.facts, passages=passages, question=question)
+                if intent.intent == "document_request":
+                    template = self._with_section(template, "RECOMMENDED ACTION", LETTER_OUTLINES[label], append=True)
+                if missing:
+                    template = self._with_section(template, "NEXT STEPS",
+                                                  f"To assess this item, please send: {'; '.join(missing)}.")
+            else:
+                template = compose_education(question or text, passages)
+
+        candidate, composer = template.text, "template"
+        llm = self.llm
+        if llm is not None:
+            with watch.stage("llm"):
+                try:
+                    kwargs = {"max_time": self.llm_max_time} if self.llm_max_time else {}
+                    candidate = llm.generate(self._llm_messages(full, history), **kwargs)
+                    composer = "llm"
+                    components["llm"] = "ok"
+                except Exception as exc:  # error or timeout: the template answers
+                    log.warning("LLM generation failed, using the template: %s", exc)
+                    components["llm"] = f"error: {type(exc).__name__}"
+        else:
+            components["llm"] = self._llm_status or "disabled"
+
+        with watch.stage("guard"):
+            checked = guard.check_answer(candidate, fallback=template, label=label)
+        if composer == "llm" and checked.verdict == "replaced":
+            composer = "template"  # the guard substituted the template answer
+        components["composer"] = composer
+        components["guard"] = checked.verdict
+
+        return AnalysisResult(
+            request_id=request_id, intent=intent.intent, refused=False, eligibility=label,
+            confidence=None if confidence is None else round(confidence, 4), source=source, rules=rules,
+            sections=_five(checked.sections), answer=checked.text, citations=template.citations,
+            compliance={"verdict": checked.verdict, "reasons": checked.reasons, "intent_reasons": intent.reasons,
+                        "request": verdict.as_dict()},
+            missing_information=missing, timings_ms=watch.total(), components=components,
+        )
+
+    def chat(self, message: Any, history: Sequence[Mapping[str, str]] | None = None,
+             request_id: str | None = None) -> AnalysisResult:
+        """One chat turn (the service's /chat): the same pipeline, with prior turns given to the LLM.
+
+        A follow-up without an item of its own ("what should I send?") is read together with the
+        consumer's earlier messages so the item they described is still assessed.
+        """
+        message = _validate(message, "message", MAX_QUESTION_CHARS * 4, required=True)
+        history = [h for h in (history or []) if isinstance(h, Mapping)]
+        earlier = [h.get("content", "") for h in history if h.get("role") == "user" and isinstance(h.get("content"), str)]
+        if earlier and len(message) < 200:
+            context = " ".join(earlier[-2:])[-MAX_TEXT_CHARS // 2:]
+            if guard.screen_request(context).allowed:
+                return self.analyze(context, question=message, request_id=request_id, history=history)
+        return self.analyze(message, request_id=request_id, history=history)
+
+
+def _five(sections: Mapping[str, str]) -> dict[str, str]:
+    return {name: str(sections.get(name, "")) for name in guard.SECTIONS}
