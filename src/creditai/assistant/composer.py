@@ -157,7 +157,8 @@ def _citations(passages: Iterable[Mapping]) -> list[dict]:
     return cites
 
 
-def _render(sections: Mapping[str, str], citations: Sequence[dict]) -> str:
+def render_answer(sections: Mapping[str, str], citations: Sequence[dict]) -> str:
+    """The answer layout: the five sections, the numbered sources, then the disclaimer."""
     blocks = [f"{name}:\n{sections[name].strip()}" for name in SECTIONS]
     sources = "\n".join(f"[{c['n']}] {c['title']} ({c['source']})" for c in citations) or "No passages were retrieved."
     blocks.append(f"SOURCES:\n{sources}")
@@ -208,7 +209,7 @@ def compose_answer(label: str, *, rules: Sequence[str] = (), facts: ItemFacts | 
     steps = "\n".join(f"{i}. {s}" for i, s in enumerate(LABEL_STEPS[label], start=1))
     sections = {"SUMMARY": summary, "ANALYSIS": " ".join(analysis_lines), "ELIGIBILITY STATUS": status,
                 "RECOMMENDED ACTION": action, "NEXT STEPS": steps}
-    return ComposedAnswer(_render(sections, citations), sections, citations)
+    return ComposedAnswer(render_answer(sections, citations), sections, citations)
 
 
 def compose_education(question: str, passages: Sequence[Mapping] = ()) -> ComposedAnswer:
@@ -227,7 +228,7 @@ def compose_education(question: str, passages: Sequence[Mapping] = ()) -> Compos
         "NEXT STEPS": "1. Get your free reports at annualcreditreport.com.\n2. Note any item that conflicts with the rules "
                       "above.\n3. Keep copies of every letter and record you send or receive.",
     }
-    return ComposedAnswer(_render(sections, citations), sections, citations)
+    return ComposedAnswer(render_answer(sections, citations), sections, citations)
 
 
 REFUSALS: dict[str, tuple[str, str]] = {
@@ -256,6 +257,25 @@ REFUSALS: dict[str, tuple[str, str]] = {
                      "consumer attorney about your FCRA rights (FCRA 616, 617)."),
     "prompt_injection": ("I can't ignore my instructions or the compliance rules that govern these answers.",
                          "Tell me about a specific item on your report and I will assess it under the dispute policy."),
+    "false_statement": (
+        "I can't help prepare a statement, letter or report that says something you've told me isn't true; "
+        "advising untrue statements to a bureau, creditor or the police is prohibited (CROA 1679b(a)(1)) and a false "
+        "police or identity theft report can be a crime.",
+        "If an item is accurate, you can ask the creditor for a goodwill adjustment, negotiate the balance, add a "
+        "consumer statement (FCRA 611(b)), or wait for it to age off under FCRA 605. If you find a real error, I can "
+        "help you dispute that specific detail with your records."),
+    "advance_fee": (
+        "I can't help collect fees before the service is fully performed or work around the 3-business-day right to "
+        "cancel: CROA forbids advance fees (1679b(b)) and requires a written contract with the cancellation notice "
+        "(1679d, 1679e).",
+        "Bill only for services already performed, give every client the written contract and the cancellation "
+        "notice, and have a consumer-law attorney review your fee structure."),
+    "misleading_claims": (
+        "I can't write advertising that promises deletions, score increases or results by a date, or that claims "
+        "government approval: untrue or misleading representations are prohibited (CROA 1679b(a)(3)).",
+        "I can help with accurate copy: that consumers may dispute inaccurate or unverifiable items (FCRA 611), that "
+        "results depend on the facts and the bureaus' reinvestigation, and that clients have a written contract and a "
+        "3-business-day right to cancel."),
 }
 
 
@@ -274,4 +294,4 @@ def compose_refusal(category: str) -> ComposedAnswer:
         "NEXT STEPS": "1. Pull your reports from all three bureaus.\n2. List any item with a specific, factual error.\n"
                       "3. Ask again about that item and I will assess it.",
     }
-    return ComposedAnswer(_render(sections, citations), sections, citations)
+    return ComposedAnswer(render_answer(sections, citations), sections, citations)

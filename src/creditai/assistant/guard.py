@@ -64,8 +64,10 @@ TOPICS: dict[str, list[re.Pattern[str]]] = {
     "false_statement": _rx(
         r"\b(fake|false|fabricat\w*|made[- ]up|make up|forge\w*|phony|bogus)\b[\w\s']{0,30}"
         r"\b(report|letter|statement|document|police|identity theft|proof|receipt|records?|paystubs?)\b",
-        r"\b(police|identity theft|ftc|fraud) report\b[\s\S]{0,120}\b(nobody|no one|wasn'?t really|not really|"
-        r"they'?re my|i signed|is mine|are mine|never happened)\b",
+        r"\b(police|identity theft|ftc|fraud) (report|affidavit)\b[\s\S]{0,120}\b(nobody|no one|wasn'?t really|not really|"
+        r"they'?re my|i signed|(is|are) (really |actually )?mine|never happened)\b",
+        # "tell the bureau I never opened it (I did)": the parenthetical admits the claim is false
+        r"\b(tell|telling|say|saying|claim|claiming)\b[^.?!\n]{0,80}\bnever\b[^.?!\n]{0,60}\((i did|i was|it is|it'?s mine|they are)\)",
         r"\b(saying|claiming|say|claim) (that )?i\b[\s\S]{0,100}\b(i wasn'?t|i was not|i didn'?t|that'?s not true|"
         r"even though i (did|was))\b",
         r"\b(lie|lying) to (the )?(bureaus?|creditors?|collectors?|lenders?|police|ftc)\b",
@@ -152,7 +154,8 @@ OP_STRONG = _rx(
 OP_WEAK = _rx(
     r"\bhow (do|can|would|should|could) (i|we)\b",
     r"\bwhat'?s (the best|a|the) way\b|\b(best|good|easiest|fastest) way to\b|\bwhere (can|do) i (get|buy|find|obtain)\b",
-    r"\bcan i (legally |just |still )?(make|create|get|use|build|start|open|buy|apply)\b",
+    r"\bcan i (legally |just |still )?(make|create|get|use|build|start|open|buy|apply|skip|avoid|waive|charge|collect)\b",
+    r"\bhow (do|can|would|should|could) (my|our) ([\w-]+ ){0,2}(business|company|firm|agency)\b",
     r"\bi (want|need|would like|'d like) to\b|\bi (want|need) (a|an|my)\b",
     r"\b(so (that )?i can|to) (get|start|have|open|build) (a |an |my )?(fresh|new|clean|second|separate)\b",
     r"\bfor my (credit repair )?(business|company|clients)\b",
@@ -409,14 +412,10 @@ def _fallback_parts(fallback: Any, label: str | None) -> tuple[str, dict[str, st
 
 
 def render(sections: Mapping[str, str], citations: list[dict] | None = None) -> str:
-    """The composer's text layout (five sections, sources, disclaimer)."""
-    from creditai.assistant import composer
+    """The composer's layout, with any missing section left empty."""
+    from creditai.assistant.composer import render_answer
 
-    renderer = getattr(composer, "_render", None)
-    if renderer is not None:
-        return renderer({k: sections.get(k, "") for k in SECTIONS}, citations or [])
-    blocks = [f"{name}:\n{sections.get(name, '').strip()}" for name in SECTIONS]
-    return "\n\n".join(blocks + [composer.DISCLAIMER])
+    return render_answer({k: sections.get(k, "") for k in SECTIONS}, citations or [])
 
 
 _LABEL_WORDS = {

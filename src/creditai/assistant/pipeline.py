@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from creditai.assistant import guard
+from creditai.assistant.composer import compose_refusal
 from creditai.assistant.intent import check_completeness, detect_intent
 from creditai.errors import CreditAIError
 
@@ -43,28 +44,6 @@ TOPIC_QUERY = {
     "misleading_claims": "credit repair advertising misleading claims CROA",
 }
 
-# Refusals for guard categories the composer has no wording for: (why, lawful alternative).
-EXTRA_REFUSALS: dict[str, tuple[str, str]] = {
-    "false_statement": (
-        "I can't help prepare a statement, letter or report that says something you've told me isn't true; "
-        "advising untrue statements to a bureau, creditor or the police is prohibited (CROA 1679b(a)(1)) and a false "
-        "police or identity theft report can be a crime.",
-        "If an item is accurate, you can ask the creditor for a goodwill adjustment, negotiate the balance, add a "
-        "consumer statement (FCRA 611(b)), or wait for it to age off under FCRA 605. If you find a real error, I can "
-        "help you dispute that specific detail with your records."),
-    "advance_fee": (
-        "I can't help collect fees before the service is fully performed or work around the 3-business-day right to "
-        "cancel: CROA forbids advance fees (1679b(b)) and requires a written contract with the cancellation notice "
-        "(1679d, 1679e).",
-        "Bill only for services already performed, give every client the written contract and the cancellation "
-        "notice, and have a consumer-law attorney review your fee structure."),
-    "misleading_claims": (
-        "I can't write advertising that promises deletions, score increases or results by a date, or that claims "
-        "government approval: untrue or misleading representations are prohibited (CROA 1679b(a)(3)).",
-        "I can help with accurate copy: that consumers may dispute inaccurate or unverifiable items (FCRA 611), that "
-        "results depend on the facts and the bureaus' reinvestigation, and that clients have a written contract and a "
-        "3-business-day right to cancel."),
-}
 # Letter outlines added to RECOMMENDED ACTION for a document request, by label.
 LETTER_OUTLINES: dict[str, str] = {
     "eligible": ("Letter outline: your name, address and date of birth; the bureau's dispute address; the creditor and "
@@ -80,7 +59,6 @@ LETTER_OUTLINES: dict[str, str] = {
                      "that they consider adjusting the reporting as a courtesy. The creditor may decline."),
     "insufficient_information": "Once the item is identified, I can outline the letter that fits it.",
 }
-REFUSAL_ALIASES = {"false_statement": "dispute_accurate", "advance_fee": "guarantee", "misleading_claims": "guarantee"}
 
 
 class InputError(CreditAIError):
@@ -269,30 +247,13 @@ class Analyzer:
         return [h.as_dict() if hasattr(h, "as_dict") else dict(h) for h in hits]
 
     @staticmethod
-    def _refusal(category: str) -> Any:
-        from creditai.assistant.composer import ComposedAnswer, compose_refusal
-
-        try:
-            return compose_refusal(category)
-        except ValueError:
-            pass
-        base = compose_refusal(REFUSAL_ALIASES.get(category, "guarantee"))
-        why, alternative = EXTRA_REFUSALS.get(category, (None, None))
-        if why is None:
-            return base
-        sections = dict(base.sections)
-        sections["ANALYSIS"] = f"{why} [1]"
-        sections["RECOMMENDED ACTION"] = alternative
-        return ComposedAnswer(guard.render(sections, base.citations), sections, base.citations)
-
-    @staticmethod
     def _with_section(answer: Any, name: str, extra: str, *, append: bool = False) -> Any:
         """Add `extra` to one section (first, or last with `append`) and re-render the answer."""
-        from creditai.assistant.composer import ComposedAnswer
+        from creditai.assistant.composer import ComposedAnswer, render_answer
 
         sections = dict(answer.sections)
         sections[name] = f"{sections[name]}\n{extra}" if append else f"{extra}\n{sections[name]}"
-        return ComposedAnswer(guard.render(sections, answer.citations), sections, answer.citations)
+        return ComposedAnswer(render_answer(sections, answer.citations), sections, answer.citations)
 
     def _llm_messages(self, user: str, history: Sequence[Mapping[str, str]] | None) -> list[dict]:
         from creditai.data.generator import SYSTEM_PROMPT
@@ -324,7 +285,7 @@ class Analyzer:
             verdict = guard.screen_request(full)
         if not verdict.allowed:
             with watch.stage("compose"):
-                composed = self._refusal(verdict.category or "prompt_injection")
+                composed = compose_refusal(verdict.category or "prompt_injection")
             with watch.stage("guard"):
                 checked = guard.check_answer(composed.text, fallback=composed)
             components.update(classifier="skipped", composer="template", retrieval="skipped", guard=checked.verdict,
