@@ -209,3 +209,13 @@ def test_empty_answers_are_replaced(text):
     v = check_answer(text, fallback=_good_answer())
     assert v.verdict == "replaced"
     assert has_disclaimer(v.text)
+
+
+def test_every_generated_refusal_prompt_is_refused_with_its_category():
+    from creditai.data.generator import REFUSAL_PROMPTS
+
+    for category, prompts in REFUSAL_PROMPTS.items():
+        for prompt in prompts:
+            verdict = screen_request(prompt)
+            assert not verdict.allowed, prompt
+            assert verdict.category in (category, "file_segregation", "new_identity"), (category, prompt)
