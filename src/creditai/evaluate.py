@@ -152,19 +152,31 @@ def evaluate_retrieval_section(inputs: EvalInputs) -> dict[str, Any]:
 
 def evaluate_assistant(inputs: EvalInputs) -> dict[str, Any]:
     """Red-team refusal rate, answer compliance and section completeness per composing path."""
+    from creditai.assistant.llm import load_llm
+    from creditai.assistant.pipeline import Analyzer
     from creditai.assistant.redteam import run_redteam
+    from creditai.inference.eligibility import EligibilityPredictor
 
     if not inputs.redteam.is_file():
         return {"status": "missing", "reason": f"{inputs.redteam} not found"}
     rows = _read(inputs.redteam, ("text", "kind"))
-    paths_out = {"template": run_redteam(rows, llm=False)}
-    llm = run_redteam(rows, llm=True)
+    classifier = EligibilityPredictor(inputs.classifier_dir, threshold=inputs.threshold)
+    kb = _load_kb(inputs)
+    out: dict[str, Any] = {"status": "ok", "paths": {
+        "template": run_redteam(rows, analyzer=Analyzer(classifier=classifier, kb=kb, llm=False))}}
+    llm = load_llm(inputs.models_dir / "assistant_lora", force=True)
     if llm is not None:
-        paths_out["llm"] = llm
-    out: dict[str, Any] = {"status": "ok", "paths": paths_out}
-    if "llm" not in paths_out:
-        out["note"] = "no LLM weights on this machine (ENABLE_LLM / QWEN_MODEL_ID): template path only"
+        out["paths"]["llm"] = run_redteam(rows, analyzer=Analyzer(classifier=classifier, kb=kb, llm=llm))
+    else:
+        out["note"] = f"no LLM weights in {inputs.models_dir / 'assistant_lora'}: template path only"
     return out
+
+
+def _load_kb(inputs: EvalInputs) -> Any:
+    """The built index when there is one, else None (the analyzer then indexes knowledge_base/ on the fly)."""
+    from creditai.kb.search import KnowledgeBase
+
+    return KnowledgeBase.load(inputs.index_dir) if inputs.index_dir.exists() else None
 
 
 SECTIONS: dict[str, Callable[[EvalInputs], dict[str, Any]]] = {
