@@ -1,0 +1,34 @@
+"""`creditai serve`: run the HTTP service with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    host: Annotated[str, typer.Option(envvar="CREDITAI_HOST", help="Interface to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="CREDITAI_PORT", help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(envvar="CREDITAI_WORKERS", min=1, help="Worker processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve the models over HTTP (API docs at http://HOST:PORT/docs)."""
+    import uvicorn
+
+    from creditai.service.logs import uvicorn_log_config
+    from creditai.service.settings import ServiceSettings
+
+    # validate the environment (and these options) before uvicorn starts
+    settings = ServiceSettings.from_env(host=host, port=port, workers=workers)
+    typer.echo(f"serving on http://{settings.host}:{settings.port} (docs: /docs, health: /health)", err=True)
+    uvicorn.run(
+        "creditai.service.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=None if reload else settings.workers,
+        reload=reload,
+        log_config=uvicorn_log_config(settings.log_level),
+        access_log=False,
+    )

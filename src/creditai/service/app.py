@@ -1,0 +1,475 @@
+"""The HTTP service: thin FastAPI routes over the library.
+
+    uvicorn --factory creditai.service.app:create_app      (or `creditai serve`)
+
+Routes validate input (pydantic models, limits from ServiceSettings), call the library in
+the threadpool (plain `def` endpoints: CPU-bound work never blocks the event loop), record
+the request in the audit store (PII-redacted) and return JSON. Bodies are parsed as JSON
+whatever their Content-Type, so `curl -d '{"text": "..."}'` (form-encoded by default)
+works. Bad input is a 4xx naming the field, never a 500.
+"""
+
+# No `from __future__ import annotations`: the request models are built per app (limits
+# from settings) and FastAPI must see the real classes in the route signatures.
+
+import inspect
+import json
+import re
+import time
+import uuid
+from collections import Counter
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter as PCounter, Gauge, Histogram, generate_latest
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import creditai
+from creditai.errors import CreditAIError
+from creditai.service.audit import AuditError, UnknownRequestError
+from creditai.service.auth import require_api_key
+from creditai.service.logs import configure_logging, get_logger
+from creditai.service.runtime import Runtime, Unavailable
+from creditai.service.schemas import (
+    AnalyzeResponse,
+    BatchClassifyResponse,
+    ClassifyResponse,
+    EmbedResponse,
+    ErrorResponse,
+    FeedbackResponse,
+    HealthResponse,
+    RetrieveResponse,
+    build_schemas,
+)
+from creditai.service.settings import ServiceSettings
+
+log = get_logger()
+
+_JSON_CT = re.compile(rb"^\s*application/([a-z0-9.+\-]*\+)?json\s*(;|$)", re.IGNORECASE)
+_CLIENT_RID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Malformed JSON body."},
+    401: {"model": ErrorResponse, "description": "Missing or invalid API key (when keys are configured)."},
+    413: {"model": ErrorResponse, "description": "Request body too large."},
+    422: {"model": ErrorResponse, "description": "Invalid input: each item names the field."},
+    503: {"model": ErrorResponse, "description": "A model the request needs is unavailable."},
+}
+
+
+# --------------------------------------------------------------------------- metrics
+class ServiceMetrics:
+    """Prometheus metrics of one app (own registry: several apps can live in one process)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.requests = PCounter(
+            "creditai_http_requests", "HTTP requests handled", ["endpoint", "method", "status"], registry=r
+        )
+        self.latency = Histogram(
+            "creditai_http_request_duration_seconds", "HTTP request latency", ["endpoint"], registry=r,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+        )
+        self.predictions = PCounter(
+            "creditai_predictions", "Eligibility labels returned", ["label", "source"], registry=r
+        )
+        self.fallbacks = PCounter(
+            "creditai_fallbacks", "Answers served by a fallback (rules for the classifier, bm25 for retrieval)",
+            ["component", "fallback"], registry=r,
+        )
+        self.feedback = PCounter("creditai_feedback", "Feedback received", ["rating"], registry=r)
+        self.audit_errors = PCounter("creditai_audit_errors", "Audit-store writes that failed", registry=r)
+        self.loaded = Gauge("creditai_component_loaded", "1 when the component is loaded", ["component"], registry=r)
+
+    def count_labels(self, results: list[dict[str, Any]]) -> None:
+        for res in results:
+            label, source = str(res.get("label")), str(res.get("source"))
+            self.predictions.labels(label=label, source=source).inc()
+            if source == "rules":
+                self.fallbacks.labels(component="classifier", fallback="rules").inc()
+
+
+# --------------------------------------------------------------------------- middleware
+class RequestContextMiddleware:
+    """Pure ASGI (no BaseHTTPMiddleware overhead). Per request: assigns the request id
+    (X-Request-ID response header), treats any POST body as JSON whatever its declared
+    Content-Type, and writes one JSON log line and the HTTP metrics. Never logs bodies."""
+
+    def __init__(self, app: Any, metrics: ServiceMetrics):
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        rid = uuid.uuid4().hex
+        headers = list(scope.get("headers") or [])
+        client_rid = next((v for k, v in headers if k == b"x-request-id"), b"").decode("latin-1")
+        if scope.get("method") in ("POST", "PUT", "PATCH"):
+            cts = [v for k, v in headers if k == b"content-type"]
+            if len(cts) != 1 or not _JSON_CT.match(cts[0]):
+                headers = [(k, v) for k, v in headers if k != b"content-type"]
+                headers.append((b"content-type", b"application/json"))
+        state = dict(scope.get("state") or {})
+        state["request_id"] = rid
+        state["started"] = start
+        inner = dict(scope, headers=headers, state=state)
+        status = [500]
+        started = [False]
+
+        async def send_wrapper(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                started[0] = True
+                MutableHeaders(scope=message).append("X-Request-ID", rid)
+            await send(message)
+
+        try:
+            await self.app(inner, receive, send_wrapper)
+        except Exception as exc:  # a bug, not bad input: JSON 500 with the id, traceback in the log only
+            log.error("unhandled error", exc_info=exc, extra={"request_id": rid})
+            if started[0]:
+                raise
+            response = JSONResponse(status_code=500, content={"detail": "internal error", "request_id": rid})
+            await response(inner, receive, send_wrapper)
+        finally:
+            latency = time.perf_counter() - start
+            route = inner.get("route")
+            endpoint = getattr(route, "path", None) or "unmatched"
+            self.metrics.requests.labels(endpoint=endpoint, method=scope.get("method", ""), status=str(status[0])).inc()
+            self.metrics.latency.labels(endpoint=endpoint).observe(latency)
+            extra = {
+                "request_id": rid, "method": scope.get("method"), "endpoint": endpoint,
+                "status": status[0], "latency_ms": round(latency * 1000, 3),
+            }
+            if client_rid and _CLIENT_RID.match(client_rid):
+                extra["client_request_id"] = client_rid
+            log.info("request", extra=extra)
+
+
+# --------------------------------------------------------------------------- helpers
+def _rid(request: Request) -> str:
+    return request.state.request_id
+
+
+def _elapsed_ms(request: Request) -> float:
+    return (time.perf_counter() - request.state.started) * 1000
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def _unavailable(exc: Exception) -> HTTPException:
+    return HTTPException(status_code=503, detail=str(exc))
+
+
+def _classification(pred: Any) -> dict[str, Any]:
+    """An Eligibility (dataclass or object) as the API's Classification dict."""
+    data = pred.as_dict() if hasattr(pred, "as_dict") else dict(vars(pred))
+    rules = data.get("rules") or []
+    if isinstance(rules, str):
+        rules = [rules]
+    return {
+        "label": str(data.get("label")),
+        "confidence": float(data.get("confidence") or 0.0),
+        "probabilities": {str(k): float(v) for k, v in (data.get("probabilities") or {}).items()},
+        "source": str(data.get("source") or "rules"),
+        "rules": [r if isinstance(r, str) else str(getattr(r, "name", r)) for r in rules],
+        "model_version": None if data.get("model_version") is None else str(data.get("model_version")),
+    }
+
+
+def _audit(request: Request, endpoint: str, input: Any, output: Any, **fields: Any) -> None:
+    """Queue the audit record of this request (written in the background, in batches, so
+    the response never waits on the database). A failed write is logged and counted."""
+    metrics = request.app.state.metrics
+    _runtime(request).submit_audit(
+        {"request_id": _rid(request), "endpoint": endpoint, "input": input, "output": output,
+         "latency_ms": _elapsed_ms(request), **fields},
+        on_error=lambda _rid, _exc: metrics.audit_errors.inc(),
+    )
+
+
+def _analysis_dict(result: Any, request_id: str) -> dict[str, Any]:
+    data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    data = json.loads(json.dumps(data, default=str))  # plain JSON types only
+    data["request_id"] = request_id
+    return data
+
+
+def _eligibility_fields(data: dict[str, Any]) -> dict[str, Any]:
+    elig = data.get("eligibility")
+    label = elig.get("label") if isinstance(elig, dict) else elig
+    conf = data.get("confidence")
+    if conf is None and isinstance(elig, dict):
+        conf = elig.get("confidence")
+    source = data.get("source") or (elig.get("source") if isinstance(elig, dict) else None)
+    return {
+        "label": None if label is None else str(label),
+        "confidence": conf if isinstance(conf, (int, float)) else None,
+        "source": None if source is None else str(source),
+    }
+
+
+def _citations(data: dict[str, Any]) -> list[Any]:
+    out = []
+    for c in data.get("citations") or []:
+        if isinstance(c, dict):
+            out.append({k: c.get(k) for k in ("source", "title", "heading", "doc_type", "score") if k in c})
+        else:
+            out.append(c)
+    return out
+
+
+def _in_thread(fn: Any) -> Any:
+    """An async endpoint that runs the plain function `fn` in the threadpool.
+
+    Plain `def` endpoints would cost FastAPI two threadpool hops per request (the call,
+    then the response validation); this costs one, and the event loop never runs
+    CPU-bound library code. FastAPI reads the parameters from `__signature__`."""
+
+    async def endpoint(*args: Any, **kwargs: Any) -> Any:
+        return await run_in_threadpool(fn, *args, **kwargs)
+
+    endpoint.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
+    endpoint.__name__, endpoint.__qualname__, endpoint.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    return endpoint
+
+
+# --------------------------------------------------------------------------- routes
+def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
+    S = build_schemas(settings.max_text_chars, settings.max_batch, settings.max_k)
+    ClassifyRequest, BatchClassifyRequest = S.ClassifyRequest, S.BatchClassifyRequest
+    EmbedRequest, RetrieveRequest, ChatRequest = S.EmbedRequest, S.RetrieveRequest, S.ChatRequest
+    AnalyzeRequest, FeedbackRequest = S.AnalyzeRequest, S.FeedbackRequest
+
+    @app.get("/health", response_model=HealthResponse, tags=["service"], summary="Service and model status")
+    @_in_thread
+    def health(request: Request) -> dict[str, Any]:
+        """Always open (no API key). Says what is loaded and what is missing."""
+        rt = _runtime(request)
+        out = rt.health()
+        for slot in rt.slots():
+            request.app.state.metrics.loaded.labels(component=slot.name).set(1 if slot.value is not None else 0)
+        out.update(
+            version=creditai.__version__,
+            auth="api_key" if settings.auth_enabled else "open",
+            limits={"max_text_chars": settings.max_text_chars, "max_batch": settings.max_batch, "max_k": settings.max_k},
+        )
+        return out
+
+    api = APIRouter(dependencies=[Depends(require_api_key)], responses=ERROR_RESPONSES)
+
+    @api.post("/classify", response_model=ClassifyResponse, tags=["models"], summary="Classify one item")
+    @_in_thread
+    def classify(body: ClassifyRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
+        """Dispute eligibility of one credit-report item. Without a trained classifier the
+        rule-based fallback answers (`source: "rules"`)."""
+        try:
+            pred = _runtime(request).classifier.require()
+        except Unavailable as exc:
+            raise _unavailable(exc) from None
+        res = _classification(pred.predict([body.text])[0])
+        request.app.state.metrics.count_labels([res])
+        _audit(request, "classify", body.text, res, label=res["label"], confidence=res["confidence"], source=res["source"])
+        return {"request_id": _rid(request), **res}
+
+    @api.post("/classify/batch", response_model=BatchClassifyResponse, tags=["models"], summary="Classify many items")
+    @_in_thread
+    def classify_batch(body: BatchClassifyRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
+        """Many items in one call (batched on the model); at most `max_batch` (see /health)."""
+        try:
+            pred = _runtime(request).classifier.require()
+        except Unavailable as exc:
+            raise _unavailable(exc) from None
+        results = [_classification(p) for p in pred.predict(list(body.texts))]
+        request.app.state.metrics.count_labels(results)
+        labels = Counter(r["label"] for r in results)
+        sources = {r["source"] for r in results}
+        _audit(
+            request, "classify_batch", list(body.texts), results,
+            label=labels.most_common(1)[0][0] if len(labels) == 1 else "mixed",
+            confidence=min(r["confidence"] for r in results),
+            source=sources.pop() if len(sources) == 1 else "mixed",
+        )
+        return {"request_id": _rid(request), "count": len(results), "results": results}
+
+    @api.post("/embed", response_model=EmbedResponse, tags=["models"], summary="Embed texts")
+    @_in_thread
+    def embed(body: EmbedRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
+        """Sentence embeddings (fine-tuned model when trained, else the bundled base)."""
+        try:
+            emb = _runtime(request).embeddings.require()
+        except Unavailable as exc:
+            raise _unavailable(exc) from None
+        vecs = emb.encode(list(body.texts))
+        return {
+            "request_id": _rid(request), "model": emb.describe(), "dimension": int(vecs.shape[1]),
+            "embeddings": [[round(float(x), 6) for x in row] for row in vecs],
+        }
+
+    @api.post("/retrieve", response_model=RetrieveResponse, tags=["knowledge base"], summary="Search the knowledge base")
+    @_in_thread
+    def retrieve(body: RetrieveRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
+        """Hybrid (BM25 + embeddings) search; BM25 alone when no embeddings are available."""
+        try:
+            kb = _runtime(request).knowledge_base.require()
+        except Unavailable as exc:
+            raise _unavailable(exc) from None
+        hits = kb.search(
+            body.query, k=body.k, doc_types=[body.doc_type] if body.doc_type else None, intent=body.intent
+        )
+        mode = "hybrid" if getattr(kb, "dense_available", False) else "bm25"
+        if mode == "bm25":
+            request.app.state.metrics.fallbacks.labels(component="retrieval", fallback="bm25").inc()
+        return {"request_id": _rid(request), "retrieval": mode, "hits": [h.as_dict() for h in hits]}
+
+    @api.post("/analyze", response_model=AnalyzeResponse, tags=["assistant"], summary="Full structured analysis")
+    @_in_thread
+    def analyze(body: AnalyzeRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
+        """Classify, retrieve, compose the structured answer (SUMMARY, ANALYSIS, ELIGIBILITY
+        STATUS, RECOMMENDED ACTION, NEXT STEPS) and check it for compliance."""
+        try:
+            analyzer = _runtime(request).assistant.require()
+        except Unavailable as exc:
+            raise _unavailable(exc) from None
+        data = _analysis_dict(analyzer.analyze(body.text, question=body.question, request_id=_rid(request)), _rid(request))
+        return _finish_answer(request, "analyze", {"text": body.text, "question": body.question}, data)
+
+    @api.post("/chat", response_model=AnalyzeResponse, tags=["assistant"], summary="Chat with the assistant")
+    @_in_thread
+    def chat(body: ChatRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
+        """One assistant turn; `history` holds the earlier turns."""
+        try:
+            analyzer = _runtime(request).assistant.require()
+        except Unavailable as exc:
+            raise _unavailable(exc) from None
+        history = [t.model_dump() for t in body.history]
+        data = _analysis_dict(analyzer.chat(body.message, history=history or None, request_id=_rid(request)), _rid(request))
+        return _finish_answer(request, "chat", {"message": body.message, "history": history}, data)
+
+    def _finish_answer(request: Request, endpoint: str, input: Any, data: dict[str, Any]) -> dict[str, Any]:
+        fields = _eligibility_fields(data)
+        if fields["label"] and fields["source"]:
+            request.app.state.metrics.count_labels([fields])
+        _audit(request, endpoint, input, data.get("answer") or data, citations=_citations(data), **fields)
+        return data
+
+    @api.post(
+        "/feedback", response_model=FeedbackResponse, tags=["service"], summary="Rate an earlier answer",
+        responses={404: {"model": ErrorResponse, "description": "Unknown request_id."}},
+    )
+    @_in_thread
+    def feedback(body: FeedbackRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
+        """Attach a 1-5 rating (and optional comment) to an earlier classify/analyze/chat request."""
+        rt = _runtime(request)
+        rt.wait_pending(body.request_id)
+        store = rt.store
+        if store is None:
+            raise HTTPException(status_code=503, detail="audit store unavailable")
+        try:
+            fid = store.record_feedback(body.request_id, body.rating, body.comment)
+        except UnknownRequestError:
+            return JSONResponse(
+                status_code=404,
+                content={"detail": [{"field": "request_id", "message": "unknown request_id", "type": "not_found"}]},
+            )
+        except AuditError as exc:
+            raise HTTPException(status_code=503, detail=str(exc)) from None
+        request.app.state.metrics.feedback.labels(rating=str(body.rating)).inc()
+        return {"request_id": body.request_id, "feedback_id": fid, "status": "recorded"}
+
+    @api.get(
+        "/metrics", response_class=PlainTextResponse, tags=["service"], summary="Prometheus metrics",
+        responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}},
+    )
+    async def metrics(request: Request) -> PlainTextResponse:
+        """Request counts and latency per endpoint, label counts, fallback counts."""
+        reg = request.app.state.metrics.registry
+        return PlainTextResponse(generate_latest(reg), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(api)
+
+
+# --------------------------------------------------------------------------- errors
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail: Any = exc.detail
+        if exc.status_code in (400, 413) and isinstance(detail, str):  # body-level problems name the body
+            kind = "body_too_large" if exc.status_code == 413 else "invalid_body"
+            detail = [{"field": "body", "message": f"body: {detail}", "type": kind}]
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(CreditAIError)
+    async def library_input_error(request: Request, exc: CreditAIError) -> JSONResponse:
+        if hasattr(exc, "field"):  # the library refused the input (the pipeline's InputError names the field)
+            field, problem = str(exc.field), str(getattr(exc, "problem", exc))
+            return JSONResponse(
+                status_code=422,
+                content={"detail": [{"field": field, "message": f"{field}: {problem}", "type": type(exc).__name__}]},
+            )
+        # anything else the library reports as a user-fixable problem: a model or store is missing
+        log.warning("request failed: %s", exc, extra={"request_id": getattr(request.state, "request_id", None)})
+        return JSONResponse(status_code=503, content={"detail": f"{type(exc).__name__}: {exc}"})
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        items, status = [], 422
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+            typ = str(err.get("type", "invalid"))
+            if typ == "json_invalid":
+                status = 400
+                ctx = err.get("ctx") or {}
+                items.append({"field": "body", "message": f"malformed JSON: {ctx.get('error', 'decode error')}", "type": typ})
+                continue
+            field = ".".join(loc) if loc else "body"
+            message = str(err.get("msg", "invalid value"))
+            if typ == "missing" and not loc:
+                message = "a JSON object body is required"
+            items.append({"field": field, "message": f"{field}: {message}", "type": typ})
+        return JSONResponse(status_code=status, content={"detail": items})
+
+
+# --------------------------------------------------------------------------- factory
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """Build the app. With no argument, settings come from the environment (uvicorn --factory)."""
+    settings = settings or ServiceSettings.from_env()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        if not settings.auth_enabled:
+            log.warning("CREDITAI_API_KEYS is not set: the API is open to anyone who can reach it")
+        if settings.preload:
+            await run_in_threadpool(app.state.runtime.preload)
+        try:
+            yield
+        finally:
+            app.state.runtime.close()
+
+    app = FastAPI(
+        title="creditai",
+        version=creditai.__version__,
+        description=(
+            "Offline credit-repair AI: dispute-eligibility classification, knowledge-base retrieval "
+            "and compliant structured answers. Educational information, not legal or financial advice."
+        ),
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    app.state.runtime = Runtime(settings)
+    app.state.metrics = ServiceMetrics()
+    _add_routes(app, settings)
+    _add_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    return app
