@@ -11,7 +11,6 @@ disclaimer and never promises outcomes.
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 import time
 import uuid
@@ -189,7 +188,7 @@ class Analyzer:
     @staticmethod
     def _load_kb() -> tuple[Any, str]:
         from creditai import paths
-        from creditai.kb.search import KnowledgeBase, build_index
+        from creditai.kb.search import KnowledgeBase
 
         try:
             kb = KnowledgeBase.load()
@@ -201,9 +200,7 @@ class Analyzer:
             log.warning("no knowledge_base/ folder here: answers will carry no passages")
             return None, "none"
         try:
-            tmp = tempfile.mkdtemp(prefix="creditai-kb-")
-            build_index(sources, index_dir=tmp, embedder=None, progress=False)
-            return KnowledgeBase.load(tmp, embedder=None), "bm25-on-the-fly"
+            return KnowledgeBase.from_sources(sources), "bm25-on-the-fly"
         except Exception as exc:
             log.warning("could not index knowledge_base/ (%s): answers will carry no passages", exc)
             return None, "none"

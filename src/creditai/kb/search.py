@@ -193,6 +193,18 @@ class KnowledgeBase:
             embedder = _index_embedder(data)
         return cls(data, embedder, index_dir)
 
+    @classmethod
+    def from_sources(cls, sources: Sequence[str | Path] | None = None) -> "KnowledgeBase":
+        """A BM25-only knowledge base of `sources` (default: the shipped KB), built in a
+        temporary folder that is removed once loaded (the index lives in memory)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="creditai-kb-") as tmp:
+            build_index(sources, index_dir=tmp, embedder=None, progress=False)
+            kb = cls.load(tmp, embedder=None)
+        kb.index_dir = None
+        return kb
+
     def with_embedder(self, embedder: Any) -> "KnowledgeBase":
         """The same chunks (and BM25) searched with another encoder (None: BM25 only)."""
         return KnowledgeBase(self.data, embedder, self.index_dir, _bm25=self.bm25)

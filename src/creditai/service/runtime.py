@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -64,7 +62,6 @@ class Runtime:
 
     def __init__(self, settings: ServiceSettings):
         self.settings = settings
-        self._tmp_index: Path | None = None
         self.kb_source: str | None = None
         self.device = "cpu"
         self.classifier = _Slot("classifier", self._load_classifier)
@@ -161,7 +158,7 @@ class Runtime:
 
     def _load_kb(self) -> Any:
         from creditai.kb import store
-        from creditai.kb.search import KnowledgeBase, build_index
+        from creditai.kb.search import KnowledgeBase
 
         index_dir = Path(self.settings.index_dir)
         if store.exists(index_dir):
@@ -170,16 +167,14 @@ class Runtime:
             # (same weights) instead of loading a second copy, and searches hybrid.
             self.embeddings.get()
             return KnowledgeBase.load(index_dir)  # dense when its embeddings model is here
-        # No index built yet: index the shipped knowledge base for BM25 in a temporary
-        # folder so retrieval still works; `creditai kb build` makes the real one.
-        self._tmp_index = Path(tempfile.mkdtemp(prefix="creditai-kb-"))
-        build_index(index_dir=self._tmp_index, embedder=None)
+        # No index built yet: a BM25-only index of the shipped knowledge base, in memory, so
+        # retrieval still works; `creditai kb build` makes the real one.
         self.kb_source = "temporary-bm25"
         log.warning(
             "no knowledge-base index at %s: serving a BM25-only index of the shipped knowledge base "
             "(run `creditai kb build` for hybrid search)", index_dir,
         )
-        return KnowledgeBase.load(self._tmp_index, embedder=None)
+        return KnowledgeBase.from_sources()
 
     def _load_analyzer(self) -> Any:
         from creditai.assistant.pipeline import Analyzer
@@ -224,9 +219,6 @@ class Runtime:
         store = self.store_slot.value
         if store is not None:
             store.close()
-        if self._tmp_index is not None:
-            shutil.rmtree(self._tmp_index, ignore_errors=True)
-            self._tmp_index = None
 
     # -- health ----------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
