@@ -1,0 +1,142 @@
+"""`creditai classify` on a text and on --input/--output, and the rules fallback without a model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from creditai import LABELS
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+CREDITAI = str(Path(sys.executable).parent / "creditai")
+
+_ROWS = [
+    ("The Midland collection of $1,200 is not mine, I filed an identity theft report.", "eligible"),
+    ("I think the Discover balance is too high but I do not have my statements.", "conditionally_eligible"),
+    ("The Wells Fargo late payment is accurate, I just want it gone from my report.", "not_eligible"),
+    ("Something on my report is wrong.", "insufficient_information"),
+]
+
+
+def _classify(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([CREDITAI, "classify", *args], cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory) -> Path:
+    """A tiny trained classifier (1 epoch, a few dozen rows)."""
+    from creditai.config import load_config
+    from creditai.train.classifier import train_classifier
+
+    d = tmp_path_factory.mktemp("cli")
+    rows = [{"text": f"{t} (case {i})", "label": y} for i in range(6) for t, y in _ROWS]
+    for name in ("train", "valid", "test"):
+        (d / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = d / "classifier"
+    cfg = load_config("classifier", REPO / "configs" / "model2_classifier.yaml", {
+        "train_file": str(d / "train.jsonl"), "valid_file": str(d / "valid.jsonl"),
+        "test_file": str(d / "test.jsonl"), "output_dir": str(out), "epochs": 1, "max_length": 32,
+        "batch_size": 8, "learning_rate": 2e-4,
+    })
+    return train_classifier(cfg, progress=False)
+
+
+def test_classify_text(model_dir: Path):
+    proc = _classify(_ROWS[0][0], "--model-dir", str(model_dir), "--threshold", "0")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "label:" in out and "confidence:" in out and "source: model" in out
+    label = out.split("label:")[1].split()[0]
+    assert label in LABELS
+
+    proc = _classify(_ROWS[0][0], "--model-dir", str(model_dir), "--threshold", "0", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["source"] == "model" and data["label"] in LABELS
+    assert set(data["probabilities"]) == set(LABELS)
+    assert isinstance(data["rules"], list) and data["model_version"]
+
+
+def test_classify_threshold_one_uses_rules(model_dir: Path):
+    proc = _classify(_ROWS[3][0], "--model-dir", str(model_dir), "--threshold", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["source"] == "rules" and data["model_label"] in LABELS
+
+
+def test_classify_file(model_dir: Path, tmp_path: Path):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"id": i, "text": t, "label": y}) + "\n" for i, (t, y) in enumerate(_ROWS)))
+    out = tmp_path / "out.jsonl"
+    proc = _classify("--input", str(inp), "--output", str(out), "--model-dir", str(model_dir))
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [0, 1, 2, 3]
+    for r, (text, gold) in zip(rows, _ROWS):
+        assert r["text"] == text and r["gold_label"] == gold
+        assert r["label"] in LABELS and r["source"] in ("model", "rules")
+        assert 0 < r["confidence"] <= 1 and set(r["probabilities"]) == set(LABELS)
+
+
+def test_classify_bad_input(tmp_path: Path, model_dir: Path):
+    inp = tmp_path / "bad.jsonl"
+    inp.write_text(json.dumps({"text": "fine"}) + "\n" + json.dumps({"text": ""}) + "\n")
+    proc = _classify("--input", str(inp), "--output", str(tmp_path / "o.jsonl"), "--model-dir", str(model_dir))
+    assert proc.returncode == 2
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"{inp}:2" in lines[0], proc.stderr
+    assert not (tmp_path / "o.jsonl").exists()
+
+    proc = _classify("--input", str(tmp_path / "missing.jsonl"), "--model-dir", str(model_dir))
+    assert proc.returncode == 2 and "missing.jsonl" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_rules_fallback_without_model(tmp_path: Path):
+    missing = tmp_path / "no_model_here"
+    proc = _classify(_ROWS[0][0], "--model-dir", str(missing), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["source"] == "rules" and data["label"] in LABELS and data["model_version"] is None
+    assert data["rules"]
+
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"text": t}) + "\n" for t, _ in _ROWS))
+    out = tmp_path / "out.jsonl"
+    proc = _classify("--input", str(inp), "--output", str(out), "--model-dir", str(missing))
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 4 and all(r["source"] == "rules" for r in rows)
+
+
+def test_predictor_api_without_model(tmp_path: Path):
+    from creditai.inference.eligibility import EligibilityPredictor
+
+    pred = EligibilityPredictor(tmp_path / "none", threshold=0.7)
+    assert pred.info()["loaded"] is False
+    res = pred.predict([t for t, _ in _ROWS])
+    assert [r.source for r in res] == ["rules"] * 4
+    assert all(abs(sum(r.probabilities.values()) - 1) < 1e-6 for r in res)
+
+
+def test_predictor_thread_safe(model_dir: Path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from creditai.inference.eligibility import EligibilityPredictor
+
+    pred = EligibilityPredictor(model_dir, threshold=0.0)
+    info = pred.info()
+    assert info["loaded"] is True and info["version"]
+    texts = [t for t, _ in _ROWS]
+    expected = [r.label for r in pred.predict(texts)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: [r.label for r in pred.predict(texts)], range(8)))
+    assert all(r == expected for r in results)
