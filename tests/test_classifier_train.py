@@ -147,7 +147,10 @@ def test_load_and_predict(tiny_model: Path):
             assert set(p.probabilities) == set(LABELS)
             assert abs(sum(p.probabilities.values()) - 1) < 1e-5
             assert p.confidence == pytest.approx(max(p.probabilities.values()))
-        assert preds[0].probabilities == pytest.approx(preds[2].probabilities, abs=1e-6)  # order-independent
+        # Order-independent: exact in fp32; int8 quantizes activations per batch, so the
+        # batch a row lands in moves its probabilities slightly.
+        tol = 0.05 if quantize else 1e-6
+        assert preds[0].probabilities == pytest.approx(preds[2].probabilities, abs=tol)
 
 
 def test_fp32_matches_trainer_metrics(tiny_model: Path, tiny_data: Path):
@@ -198,7 +201,8 @@ def test_interrupted_run_keeps_old_model(tiny_model: Path, tiny_data: Path, tmp_
 def test_helpers():
     import numpy as np
 
-    from creditai.train.classifier import class_weight_vector, expected_calibration_error, fit_temperature
+    from creditai.metrics import expected_calibration_error
+    from creditai.train.classifier import class_weight_vector, fit_temperature
 
     w = class_weight_vector([0, 0, 0, 1], 3)
     assert w[0] < w[1] and w[2] == 0.0

@@ -67,6 +67,9 @@ class ClassifierConfig(_TrainConfig):
     calibrate: bool = True
     confidence_threshold: float = Field(0.7, ge=0, le=1)
     quantize: bool = True
+    # Prefix the extracted facts (dates as ages, amounts vs thresholds) to each text: see
+    # creditai/inference/features.py.
+    fact_hints: bool = True
 
     @field_validator("labels")
     @classmethod

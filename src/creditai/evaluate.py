@@ -8,6 +8,7 @@ is reported as such (status "missing" with the reason), never a crash.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -39,6 +40,7 @@ SCHEMA = {
 }
 
 REPO_TEST_DATA = Path("tests/data")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -68,6 +70,9 @@ def _section(fn: Callable[[EvalInputs], dict[str, Any]], inputs: EvalInputs) -> 
         out = fn(inputs)
     except CreditAIError as exc:
         out = {"status": "error", "reason": str(exc)}
+    except Exception as exc:  # one broken section must not lose the rest of the report
+        log.exception("evaluation section %s failed", fn.__name__)
+        out = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}
     out["seconds"] = round(time.perf_counter() - start, 2)
     return out
 
@@ -92,6 +97,8 @@ def evaluate_classifier(inputs: EvalInputs) -> dict[str, Any]:
     """Fine-tuned model (alone and with the rules fallback), rules and TF-IDF on each labelled set."""
     from creditai.data.rules import RuleClassifier
     from creditai.inference.baselines import tfidf_baseline
+    from creditai.inference.classifier import Classifier
+    from creditai.inference.eligibility import EligibilityPredictor
 
     sets = _labelled_sets(inputs)
     if not sets:
@@ -102,8 +109,6 @@ def evaluate_classifier(inputs: EvalInputs) -> dict[str, Any]:
     tfidf = tfidf_baseline(_read(train_file, ("text", "label"))) if train_file.is_file() else None
     model = None
     if (inputs.classifier_dir / "config.json").is_file():
-        from creditai.inference.classifier import Classifier, EligibilityPredictor
-
         model = Classifier.load(inputs.classifier_dir)
         predictor = EligibilityPredictor(inputs.classifier_dir, threshold=inputs.threshold)
         out["model_dir"] = str(inputs.classifier_dir)
@@ -132,22 +137,27 @@ def evaluate_classifier(inputs: EvalInputs) -> dict[str, Any]:
 
 def evaluate_retrieval_section(inputs: EvalInputs) -> dict[str, Any]:
     """recall@1/5, MRR@10, nDCG@10 for BM25, base MiniLM, fine-tuned MiniLM and hybrid."""
+    from creditai.kb.embed import load_base_embedder, load_embedder
     from creditai.kb.evaluate import evaluate_retrieval
-    from creditai.kb.search import KnowledgeBase
 
     if not inputs.retrieval_heldout.is_file():
         return {"status": "missing", "reason": f"{inputs.retrieval_heldout} not found"}
-    if not inputs.index_dir.exists():
+    kb = _load_kb(inputs)
+    if kb is None:
         return {"status": "missing", "reason": f"no knowledge-base index in {inputs.index_dir} (run `creditai kb build`)"}
     queries = _read(inputs.retrieval_heldout, ("query", "relevant"))
-    kb = KnowledgeBase.load(inputs.index_dir)
+    embedders = {"base": load_base_embedder()}
     modes = ["bm25", "base", "finetuned", "hybrid"]
-    result: dict[str, Any] = {"status": "ok", "queries": len(queries)}
-    if not (inputs.embeddings_dir / "metadata.json").is_file():
-        modes = ["bm25", "base", "hybrid"]
-        result["note"] = f"no fine-tuned embeddings in {inputs.embeddings_dir}: hybrid uses the base encoder"
-    result.update(evaluate_retrieval(queries, kb, modes=tuple(modes), k=10))
-    return result
+    out: dict[str, Any] = {"status": "ok"}
+    if (inputs.embeddings_dir / "metadata.json").is_file():
+        embedders["finetuned"] = load_embedder(inputs.embeddings_dir)
+    else:
+        modes.remove("finetuned")
+        embedders["finetuned"] = embedders["base"]
+        out["note"] = f"no fine-tuned embeddings in {inputs.embeddings_dir}: hybrid uses the base encoder"
+    result = evaluate_retrieval(queries, kb, modes=tuple(modes), k=10, embedders=embedders)
+    out.update(queries=result["queries"], k=result["k"], modes={m: result[m] for m in modes})
+    return out
 
 
 def evaluate_assistant(inputs: EvalInputs) -> dict[str, Any]:

@@ -29,6 +29,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from creditai.errors import CreditAIError, ModelNotFoundError
+from creditai.inference.features import with_hints
+from creditai.metrics import softmax
 
 CALIBRATION_FILE = "calibration.json"
 ONNX_FILE = "model.onnx"
@@ -81,13 +83,6 @@ def quantize_model(model: Any) -> Any:
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
-def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    z -= z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -117,6 +112,7 @@ class Classifier:
         self.labels = labels
         self.temperature = temperature
         self.max_length = max_length
+        self.fact_hints = bool(metadata.get("config", {}).get("fact_hints", False))
         self.backend = backend
         self.quantized = quantized
         self.metadata = metadata
@@ -198,33 +194,36 @@ class Classifier:
             return np.zeros((0, len(self.labels)))
         batch_size = max(1, int(batch_size))
         with self._lock:
-            enc = self.tokenizer(texts, truncation=True, max_length=self.max_length)
+            enc = with_hints(self.tokenizer, texts, max_length=self.max_length, hints=self.fact_hints)
             ids, mask = enc["input_ids"], enc["attention_mask"]
+            types = enc.get("token_type_ids")  # segment ids: hints are segment 0, the text segment 1
             order = sorted(range(len(texts)), key=lambda i: len(ids[i]))  # less padding per batch
             logits = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+            pad_id = self.tokenizer.pad_token_id or 0
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
                 width = max(len(ids[i]) for i in chunk)
-                pad_id = self.tokenizer.pad_token_id or 0
                 input_ids = np.full((len(chunk), width), pad_id, dtype=np.int64)
                 attention = np.zeros((len(chunk), width), dtype=np.int64)
+                segments = np.zeros((len(chunk), width), dtype=np.int64)
                 for row, i in enumerate(chunk):
                     input_ids[row, : len(ids[i])] = ids[i]
                     attention[row, : len(mask[i])] = mask[i]
-                logits[chunk] = self._forward(input_ids, attention)
-        return _softmax(logits, self.temperature)
+                    if types is not None:
+                        segments[row, : len(types[i])] = types[i]
+                logits[chunk] = self._forward(input_ids, attention, segments)
+        return softmax(logits, self.temperature)
 
-    def _forward(self, input_ids: np.ndarray, attention: np.ndarray) -> np.ndarray:
+    def _forward(self, input_ids: np.ndarray, attention: np.ndarray, segments: np.ndarray) -> np.ndarray:
         if self._session is not None:
-            feeds = {"input_ids": input_ids, "attention_mask": attention}
+            feeds = {"input_ids": input_ids, "attention_mask": attention, "token_type_ids": segments}
             names = {i.name for i in self._session.get_inputs()}
-            if "token_type_ids" in names:
-                feeds["token_type_ids"] = np.zeros_like(input_ids)
             return self._session.run(["logits"], {k: v for k, v in feeds.items() if k in names})[0]
         import torch
 
         with torch.inference_mode():
-            out = self._model(input_ids=torch.from_numpy(input_ids), attention_mask=torch.from_numpy(attention))
+            out = self._model(input_ids=torch.from_numpy(input_ids), attention_mask=torch.from_numpy(attention),
+                              token_type_ids=torch.from_numpy(segments))
             return out.logits.float().numpy()
 
     def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[Prediction]:

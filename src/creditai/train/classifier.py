@@ -33,6 +33,8 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from creditai import metrics as shared_metrics
+from creditai.metrics import expected_calibration_error, softmax
 from creditai.basemodels import ResolvedModel, resolve_model
 from creditai.config import ClassifierConfig, check_data_files
 from creditai.errors import DataError
@@ -100,8 +102,11 @@ class _EncodedDataset:
         return item
 
 
-def _encode(tokenizer, texts: Sequence[str], labels: Sequence[int], max_length: int, sort: bool = False):
-    enc = tokenizer(list(texts), truncation=True, max_length=max_length)
+def _encode(tokenizer, texts: Sequence[str], labels: Sequence[int], max_length: int, sort: bool = False,
+            hints: bool = False):
+    from creditai.inference.features import with_hints
+
+    enc = with_hints(tokenizer, texts, max_length=max_length, hints=hints)
     enc = {k: list(v) for k, v in enc.items()}
     labels = list(labels)
     if sort:  # evaluation only: similar lengths in a batch, labels travel with their rows
@@ -112,29 +117,6 @@ def _encode(tokenizer, texts: Sequence[str], labels: Sequence[int], max_length: 
 
 
 # --------------------------------------------------------------------------- metrics
-
-
-def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    z -= z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, n_bins: int = ECE_BINS) -> float:
-    """ECE with equal-width confidence bins (max-probability vs accuracy)."""
-    probs, labels = np.asarray(probs), np.asarray(labels)
-    if len(labels) == 0:
-        return 0.0
-    conf = probs.max(axis=1)
-    correct = (probs.argmax(axis=1) == labels).astype(np.float64)
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    ece = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        mask = (conf > lo) & (conf <= hi) if lo > 0 else (conf >= lo) & (conf <= hi)
-        if mask.any():
-            ece += mask.mean() * abs(correct[mask].mean() - conf[mask].mean())
-    return float(ece)
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
@@ -157,29 +139,11 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 
 
 def classification_metrics(logits: np.ndarray, labels: np.ndarray, label_names: Sequence[str]) -> dict[str, Any]:
-    """Accuracy, macro-F1, per-class precision/recall/F1/support and the confusion matrix."""
-    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
-
-    labels = np.asarray(labels)
-    pred = np.asarray(logits).argmax(axis=1)
-    ids = list(range(len(label_names)))
-    p, r, f, s = precision_recall_fscore_support(labels, pred, labels=ids, zero_division=0)
-    # Macro-F1 over the classes present in the gold labels or the predictions (sklearn's default).
-    present = sorted(set(labels.tolist()) | set(pred.tolist()))
-    macro = float(np.mean([f[i] for i in present])) if present else 0.0
-    return {
-        "n": int(len(labels)),
-        "accuracy": float(accuracy_score(labels, pred)) if len(labels) else 0.0,
-        "macro_f1": macro,
-        "per_class": {
-            name: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-            for i, name in enumerate(label_names)
-        },
-        "confusion_matrix": {
-            "labels": list(label_names),
-            "matrix": confusion_matrix(labels, pred, labels=ids).tolist(),
-        },
-    }
+    """creditai.metrics.classification_metrics over logits and label ids."""
+    names = list(label_names)
+    gold = [names[i] for i in np.asarray(labels).tolist()]
+    pred = [names[i] for i in np.asarray(logits).argmax(axis=1).tolist()] if len(gold) else []
+    return shared_metrics.classification_metrics(gold, pred, names)
 
 
 def _compute_metrics(eval_pred) -> dict[str, float]:
@@ -349,9 +313,9 @@ def train_classifier(
         )
     _freeze_word_embeddings(model)
 
-    train_ds = _encode(tokenizer, train_texts, train_labels, cfg.max_length)
-    valid_ds = _encode(tokenizer, valid_texts, valid_labels, cfg.max_length, sort=True)
-    test_ds = _encode(tokenizer, test_texts, test_labels, cfg.max_length, sort=True)
+    train_ds = _encode(tokenizer, train_texts, train_labels, cfg.max_length, hints=cfg.fact_hints)
+    valid_ds = _encode(tokenizer, valid_texts, valid_labels, cfg.max_length, sort=True, hints=cfg.fact_hints)
+    test_ds = _encode(tokenizer, test_texts, test_labels, cfg.max_length, sort=True, hints=cfg.fact_hints)
 
     steps_eval = cfg.max_steps > 0  # a step budget may end before the first epoch does
     args = TrainingArguments(
@@ -549,23 +513,13 @@ def _best_epoch(trainer: Any) -> float | None:
     return None
 
 
-def _realistic_set() -> Path | None:
-    """The hand-written realistic set (tests/data/eligibility_realistic.jsonl) when present."""
-    env = os.environ.get("CREDITAI_REALISTIC_SET")
-    candidates = [Path(env)] if env else [
-        Path("tests/data/eligibility_realistic.jsonl"),
-        Path(__file__).resolve().parents[3] / "tests" / "data" / "eligibility_realistic.jsonl",
-    ]
-    return next((c for c in candidates if c.is_file()), None)
-
-
 def _choose_inference(model: Any, tokenizer: Any, test_ds: _EncodedDataset, fp32_f1: float, cfg: ClassifierConfig):
     """Decide the default inference precision: int8 dynamic quantization only when it keeps macro-F1.
 
     int8 (nn.Linear weights, CPU) is ~2.5x faster than fp32 on a 2-core CPU. It becomes the
     default (metadata.json -> inference.quantize, read by Classifier.load) only when `cfg.quantize`
-    and its macro-F1 is within QUANTIZE_MAX_F1_DROP points of fp32 on the test split AND on the
-    realistic set (tests/data/eligibility_realistic.jsonl, when present).
+    and its macro-F1 is within QUANTIZE_MAX_F1_DROP points of fp32 on the generated test split
+    (the hand-written realistic set is never used for model selection).
     """
     import copy
 
@@ -584,14 +538,9 @@ def _choose_inference(model: Any, tokenizer: Any, test_ds: _EncodedDataset, fp32
 
         from creditai.inference.classifier import quantize_model
 
+        # Decided on the generated test split only: the hand-written realistic set stays
+        # untouched by training and model selection.
         sets = {"test": test_ds}
-        realistic = _realistic_set()
-        if realistic is not None:
-            try:
-                texts, gold = load_split([realistic], cfg)
-                sets["realistic"] = _encode(tokenizer, texts, gold, cfg.max_length, sort=True)
-            except DataError:  # labels of another config: not comparable, skip it
-                pass
         qmodel = quantize_model(copy.deepcopy(model))
         per_set: dict[str, dict[str, float]] = {}
         for name, ds in sets.items():
@@ -603,7 +552,6 @@ def _choose_inference(model: Any, tokenizer: Any, test_ds: _EncodedDataset, fp32
             fp32_macro_f1=per_set["test"]["fp32"],
             quantized_macro_f1=per_set["test"]["int8"],
             per_set=per_set,
-            realistic_set=str(realistic) if "realistic" in per_set else None,
             quantize=worst <= QUANTIZE_MAX_F1_DROP,
             reason="; ".join(
                 f"{name}: int8 macro-F1 {v['int8']:.4f} vs fp32 {v['fp32']:.4f} ({v['drop_points']:+.2f} points)"
@@ -631,10 +579,8 @@ __all__ = [
     "train_classifier",
     "load_split",
     "fit_temperature",
-    "expected_calibration_error",
     "classification_metrics",
     "class_weight_vector",
-    "softmax",
     "CALIBRATION_FILE",
     "TEST_METRICS_FILE",
 ]
