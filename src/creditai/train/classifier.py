@@ -39,6 +39,7 @@ from creditai.basemodels import ResolvedModel, resolve_model
 from creditai.config import ClassifierConfig, check_data_files
 from creditai.errors import DataError
 from creditai.train.common import (
+    training_arguments,
     Timer,
     atomic_output_dir,
     build_metadata,
@@ -319,16 +320,8 @@ def train_classifier(
 
     steps_eval = cfg.max_steps > 0  # a step budget may end before the first epoch does
     args = TrainingArguments(
-        output_dir=str(final_dir.parent / f".{final_dir.name}.checkpoints"),  # replaced below
-        per_device_train_batch_size=cfg.batch_size,
-        per_device_eval_batch_size=cfg.eval_batch_size,
-        gradient_accumulation_steps=cfg.gradient_accumulation_steps,
-        learning_rate=cfg.learning_rate,
-        num_train_epochs=cfg.epochs,
-        max_steps=cfg.max_steps,
-        weight_decay=cfg.weight_decay,
-        warmup_steps=cfg.warmup_ratio,  # a float in [0, 1) is a ratio of the total steps
-        lr_scheduler_type="linear",
+        **{**training_arguments(cfg, final_dir.parent / f".{final_dir.name}.checkpoints", device, progress=progress),
+           "bf16": bf16},  # output_dir replaced below
         eval_strategy="steps" if steps_eval else "epoch",
         save_strategy="steps" if steps_eval else "epoch",
         eval_steps=cfg.max_steps if steps_eval else None,
@@ -339,15 +332,7 @@ def train_classifier(
         metric_for_best_model="macro_f1",
         greater_is_better=True,
         logging_strategy="epoch",
-        report_to="none",
-        seed=cfg.seed,
-        data_seed=cfg.seed,
-        bf16=bf16,
-        fp16=device.fp16,
-        use_cpu=device.device == "cpu",
         train_sampling_strategy="group_by_length",
-        dataloader_num_workers=0,
-        disable_tqdm=not progress,
         log_level="warning",
     )
     state = PartialState()  # set up by TrainingArguments (one process, torchrun or accelerate)

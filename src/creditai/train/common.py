@@ -58,6 +58,31 @@ def select_device(prefer: str | None = None) -> DeviceInfo:
     return DeviceInfo("cpu", False, False, platform.processor() or platform.machine())
 
 
+def training_arguments(cfg: Any, output_dir: str | Path, device: DeviceInfo, *, progress: bool = True) -> dict[str, Any]:
+    """The Trainer arguments every trainer takes from the shared config keys (one mapping, so
+    batch sizes, schedule, seeding and precision mean the same for all three models)."""
+    return {
+        "output_dir": str(output_dir),
+        "per_device_train_batch_size": cfg.batch_size,
+        "per_device_eval_batch_size": cfg.eval_batch_size,
+        "gradient_accumulation_steps": cfg.gradient_accumulation_steps,
+        "learning_rate": cfg.learning_rate,
+        "num_train_epochs": cfg.epochs,
+        "max_steps": cfg.max_steps,
+        "weight_decay": cfg.weight_decay,
+        "warmup_steps": float(cfg.warmup_ratio),  # transformers 5: a float in [0, 1) is a ratio of the steps
+        "lr_scheduler_type": "linear",
+        "seed": cfg.seed,
+        "data_seed": cfg.seed,
+        "bf16": device.bf16,
+        "fp16": device.fp16,
+        "use_cpu": device.device == "cpu",
+        "report_to": "none",
+        "dataloader_num_workers": 0,
+        "disable_tqdm": not progress,
+    }
+
+
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file, read in blocks."""
     h = hashlib.sha256()

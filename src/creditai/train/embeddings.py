@@ -20,6 +20,7 @@ from creditai.basemodels import ResolvedModel, resolve_model
 from creditai.config import EmbeddingsConfig
 from creditai.errors import DataError
 from creditai.train.common import (
+    training_arguments,
     Timer,
     atomic_output_dir,
     build_metadata,
@@ -222,27 +223,12 @@ def train_embeddings(cfg: EmbeddingsConfig, base_model: ResolvedModel | None = N
         model.max_seq_length = cfg.max_length
     with tempfile.TemporaryDirectory(prefix="creditai-emb-") as scratch:
         args = SentenceTransformerTrainingArguments(
-            output_dir=scratch,
-            num_train_epochs=cfg.epochs,
-            max_steps=cfg.max_steps,
-            per_device_train_batch_size=cfg.batch_size,
-            per_device_eval_batch_size=cfg.eval_batch_size,
-            gradient_accumulation_steps=cfg.gradient_accumulation_steps,
-            learning_rate=cfg.learning_rate,
-            weight_decay=cfg.weight_decay,
-            warmup_steps=float(cfg.warmup_ratio),  # transformers v5: a float is a ratio
-            seed=cfg.seed,
-            data_seed=cfg.seed,
+            **training_arguments(cfg, scratch, device, progress=progress),
             batch_sampler=sampler,
-            bf16=device.bf16,
-            fp16=device.fp16,
-            use_cpu=device.device == "cpu",
             save_strategy="no",
             eval_strategy="no",
             logging_steps=max(1, len(train_ds) // (cfg.batch_size * 4) or 1),
-            report_to="none",
-            disable_tqdm=not progress,
-            dataloader_num_workers=0,
+
         )
         trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=train_ds, loss=loss)
         with Timer() as t_train:

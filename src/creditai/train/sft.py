@@ -26,6 +26,7 @@ from creditai.config import SFTConfig, check_data_files
 from creditai.data.io import read_jsonl
 from creditai.errors import DataError
 from creditai.train.common import (
+    training_arguments,
     METADATA_FILE,
     Timer,
     atomic_output_dir,
@@ -174,30 +175,14 @@ def train_sft(
     total = cfg.max_steps if cfg.max_steps > 0 else math.ceil(per_epoch * cfg.epochs)
     steps_eval = cfg.max_steps > 0 and cfg.max_steps < per_epoch * cfg.epochs  # a step budget may end mid-epoch
     args = TrlSFTConfig(
-        output_dir=str(final_dir.parent / f".{final_dir.name}.checkpoints"),  # replaced below
-        per_device_train_batch_size=cfg.batch_size,
-        per_device_eval_batch_size=cfg.eval_batch_size,
-        gradient_accumulation_steps=cfg.gradient_accumulation_steps,
-        learning_rate=cfg.learning_rate,
-        num_train_epochs=cfg.epochs,
-        max_steps=cfg.max_steps,
-        weight_decay=cfg.weight_decay,
-        warmup_steps=cfg.warmup_ratio,  # a float in [0, 1) is a ratio of the total steps
-        lr_scheduler_type="linear",
+        **{**training_arguments(cfg, final_dir.parent / f".{final_dir.name}.checkpoints", device, progress=progress),
+           "fp16": device.fp16 and quant is not None},  # output_dir replaced below
         eval_strategy="steps" if steps_eval else "epoch",
         eval_steps=cfg.max_steps if steps_eval else None,
         save_strategy="no",
         logging_strategy="steps",
         logging_steps=1 if total <= 50 else 10,
         logging_first_step=True,
-        report_to="none",
-        seed=cfg.seed,
-        data_seed=cfg.seed,
-        bf16=device.bf16,
-        fp16=device.fp16 and quant is not None,
-        use_cpu=device.device == "cpu",
-        dataloader_num_workers=0,
-        disable_tqdm=not progress,
         log_level="warning",
         max_length=cfg.max_length,
         assistant_only_loss=loss_mode == "assistant_only",
