@@ -174,17 +174,16 @@ class Pipeline:
 
     def classifier(self) -> StageResult:
         def metric(meta: dict) -> str:
-            m = meta.get("metrics", {}).get("test", meta.get("metrics", {}))
-            return f"test macro-F1 {m['macro_f1']:.3f}" if "macro_f1" in m else ""
+            f1 = meta.get("metrics", {}).get("test_macro_f1")
+            return f"test macro-F1 {f1:.3f}" if f1 is not None else ""
 
         return self._train("classifier", "classifier", "model2_classifier.yaml",
                            {"epochs": 1, "max_length": 64}, metric)
 
     def embeddings(self) -> StageResult:
         def metric(meta: dict) -> str:
-            after = meta.get("metrics", {}).get("after", {})
-            key = next((k for k in after if "ndcg" in k or "map" in k or "recall" in k), None)
-            return f"valid {key} {after[key]:.3f}" if key else ""
+            after = meta.get("metrics", {}).get("valid_after", {})
+            return f"valid nDCG@10 {after['ndcg@10']:.3f}" if "ndcg@10" in after else ""
 
         return self._train("embeddings", "embeddings", "model3_embeddings.yaml", {"epochs": 1}, metric)
 
@@ -198,7 +197,8 @@ class Pipeline:
             embedder = load_embedder(emb_dir if (emb_dir / "metadata.json").is_file() else None)
             stats = build_index(paths.knowledge_base_dirs(), self.opts.index_dir, embedder=embedder)
             return StageResult("kb-index", "ran", output=str(self.opts.index_dir), metric=f"{stats.chunks} chunks",
-                               note=f"{stats.added} added, {stats.updated} updated, {stats.removed} removed, {stats.skipped} skipped")
+                               note=f"{stats.added} added, {stats.updated} updated, {stats.removed} removed, "
+                                    f"{stats.skipped} skipped; {stats.embedded} chunks embedded")
 
         # Incremental by content hash inside build_index, so it always runs.
         return self._run("kb-index", None, [], run)

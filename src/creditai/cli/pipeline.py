@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import typer
@@ -23,7 +24,7 @@ def pipeline(
     """Generate data, train the classifier and embeddings, build the KB index, SFT when LLM weights exist, evaluate."""
     opts = PipelineOptions(quick=quick, force=force, seed=seed, classifier_count=classifier_count,
                            embedding_count=embedding_count, sft_count=sft_count, skip=tuple(skip or ()))
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 200)  # logs keep one line per stage
     start = time.perf_counter()
     results = Pipeline(opts, log=lambda m: console.print(m, markup=False)).run()
     table = Table(title=f"creditai pipeline{' (quick)' if quick else ''}: {time.perf_counter() - start:.0f} s")
