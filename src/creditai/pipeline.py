@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -160,7 +160,8 @@ class Pipeline:
         try:
             cfg = self._config(kind, file, out, quick_sets if self.opts.quick else None)
         except CreditAIError as exc:
-            return self._run(name, None, [], lambda: StageResult(name, "failed", note=str(exc)))
+            problem = str(exc)
+            return self._run(name, None, [], lambda: StageResult(name, "failed", note=problem))
         fp = _fingerprint([cfg.model_dump(mode="json"), dataset_hashes(cfg.data_files()), _code_hash(f"train/{kind}.py")])
 
         def run() -> StageResult:

@@ -70,7 +70,7 @@ def _assistant_md(sec: dict[str, Any]) -> list[str]:
 
 def render_markdown(report: dict[str, Any]) -> str:
     """The human-readable report."""
-    lines = [f"# AI evaluation report", "",
+    lines = ["# AI evaluation report", "",
              f"Created {report['created_at']} by creditai {report['creditai_version']} (schema {report['schema_version']}).", ""]
     if report.get("missing"):
         lines += ["**Not evaluated:**", ""] + [f"- {m}" for m in report["missing"]] + [""]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from creditai.data.policy import POLICY_PASSAGES, RULES, AccountType, ItemFacts
+from creditai.data.policy import POLICY_PASSAGES, RULES, ItemFacts
 
 SECTIONS: tuple[str, ...] = ("SUMMARY", "ANALYSIS", "ELIGIBILITY STATUS", "RECOMMENDED ACTION", "NEXT STEPS")
 DISCLAIMER = "This is educational information, not legal or financial advice. Results may vary."

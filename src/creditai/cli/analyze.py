@@ -9,31 +9,21 @@ from typing import Optional
 
 import typer
 
+from creditai.data.io import iter_jsonl
 from creditai.errors import CreditAIError, DataError
 
 
 def _read_batch(path: Path) -> list[tuple[int, dict]]:
     """Rows of a JSONL file (each needs a non-empty string `text`); the first bad line raises DataError."""
-    if not path.is_file():
-        raise DataError(path, None, "file not found")
     rows: list[tuple[int, dict]] = []
-    with path.open(encoding="utf-8") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise DataError(path, n, f"invalid JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(row, dict):
-                raise DataError(path, n, "expected a JSON object with a 'text' field")
-            text = row.get("text")
-            if not isinstance(text, str) or not text.strip():
-                raise DataError(path, n, "missing or empty field 'text'")
-            q = row.get("question")
-            if q is not None and not isinstance(q, str):
-                raise DataError(path, n, "field 'question' must be a string")
-            rows.append((n, row))
+    for n, row in iter_jsonl(path):
+        text = row.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise DataError(path, n, "missing or empty field 'text'")
+        q = row.get("question")
+        if q is not None and not isinstance(q, str):
+            raise DataError(path, n, "field 'question' must be a string")
+        rows.append((n, row))
     if not rows:
         raise DataError(path, None, "file has no rows")
     return rows

@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from creditai import paths
+from creditai.data.io import iter_jsonl
 from creditai.errors import CreditAIError, DataError
 
 app = typer.Typer(help="Build and search the knowledge-base index (embedded, no server).", no_args_is_help=True)
@@ -77,27 +78,16 @@ def _load(index_dir: Optional[Path], embedder: object):
 
 
 def _read_queries(path: Path) -> list[dict]:
-    if not path.is_file():
-        raise DataError(path, None, "file not found")
     rows = []
-    with path.open(encoding="utf-8") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise DataError(path, n, f"invalid JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(row, dict):
-                raise DataError(path, n, "expected a JSON object with a 'query' field")
-            if not isinstance(row.get("query"), str) or not row["query"].strip():
-                raise DataError(path, n, "missing or empty 'query' field")
-            for key in ("k",):
-                if key in row and (not isinstance(row[key], int) or isinstance(row[key], bool) or row[key] <= 0):
-                    raise DataError(path, n, f"'{key}' must be a positive integer")
-            if "doc_types" in row and not (isinstance(row["doc_types"], list) and all(isinstance(t, str) for t in row["doc_types"])):
-                raise DataError(path, n, "'doc_types' must be a list of strings")
-            rows.append(row)
+    for n, row in iter_jsonl(path):
+        if not isinstance(row.get("query"), str) or not row["query"].strip():
+            raise DataError(path, n, "missing or empty 'query' field")
+        for key in ("k",):
+            if key in row and (not isinstance(row[key], int) or isinstance(row[key], bool) or row[key] <= 0):
+                raise DataError(path, n, f"'{key}' must be a positive integer")
+        if "doc_types" in row and not (isinstance(row["doc_types"], list) and all(isinstance(t, str) for t in row["doc_types"])):
+            raise DataError(path, n, "'doc_types' must be a list of strings")
+        rows.append(row)
     return rows
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from creditai import LABELS
@@ -18,6 +18,25 @@ _SCHEMAS: tuple[tuple[str, dict], ...] = (
     ("classifier", {"required": ("text", "label", "rule"), "texts": ("text",), "label": LABELS}),
 )
 _DEFAULT_SCHEMA = {"required": ("text", "label"), "texts": ("text",), "label": LABELS}
+
+
+def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line; a missing file, invalid JSON or a
+    non-object line raises `DataError(path, line, problem)`. Callers check their own fields."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, None, "file not found")
+    with path.open(encoding="utf-8") as fh:
+        for n, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise DataError(path, n, f"invalid JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(row, dict):
+                raise DataError(path, n, "expected a JSON object")
+            yield n, row
 
 
 def read_jsonl(path: str | os.PathLike, *, required: Sequence[str] = ("text", "label"),

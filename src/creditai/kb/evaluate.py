@@ -11,7 +11,6 @@ whose model is missing is reported with `"skipped": reason` instead of numbers.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from creditai.data.io import iter_jsonl
 from creditai.errors import DataError
 
 MODES = ("bm25", "base", "finetuned", "hybrid")
@@ -27,24 +27,14 @@ METRICS = ("recall@1", "recall@5", "mrr@10", "ndcg@10")
 
 def load_queries(path: str | Path) -> list[dict[str, Any]]:
     """Labelled retrieval queries from JSONL; a bad row raises DataError(file, line, problem)."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, None, "file not found")
     rows = []
-    with path.open(encoding="utf-8") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise DataError(path, n, f"invalid JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("query"), str) or not row["query"].strip():
-                raise DataError(path, n, "each row needs a non-empty 'query' string")
-            rel = row.get("relevant")
-            if not isinstance(rel, list) or not rel or not all(isinstance(r, str) for r in rel):
-                raise DataError(path, n, "'relevant' must be a non-empty list of file stems")
-            rows.append(row)
+    for n, row in iter_jsonl(path):
+        if not isinstance(row.get("query"), str) or not row["query"].strip():
+            raise DataError(path, n, "each row needs a non-empty 'query' string")
+        rel = row.get("relevant")
+        if not isinstance(rel, list) or not rel or not all(isinstance(r, str) for r in rel):
+            raise DataError(path, n, "'relevant' must be a non-empty list of file stems")
+        rows.append(row)
     return rows
 
 

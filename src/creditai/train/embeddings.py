@@ -9,7 +9,6 @@ training; both go into metadata.json. Saved atomically (train/common.py).
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import tempfile
@@ -18,6 +17,7 @@ from typing import Any, Sequence
 
 from creditai.basemodels import ResolvedModel, resolve_model
 from creditai.config import EmbeddingsConfig
+from creditai.data.io import iter_jsonl
 from creditai.errors import DataError
 from creditai.train.common import (
     training_arguments,
@@ -41,26 +41,14 @@ def read_pairs(files: Sequence[Path], text_field: str, pair_field: str, label_fi
     """Labelled pairs from JSONL files; the first bad row raises DataError(file, line, problem)."""
     rows: list[dict[str, Any]] = []
     for path in files:
-        path = Path(path)
-        if not path.is_file():
-            raise DataError(path, None, "file not found")
-        with path.open(encoding="utf-8") as fh:
-            for n, raw in enumerate(fh, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    row = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    raise DataError(path, n, f"invalid JSON ({exc.msg} at column {exc.colno})") from None
-                if not isinstance(row, dict):
-                    raise DataError(path, n, "expected a JSON object")
-                for key in (text_field, pair_field):
-                    if not isinstance(row.get(key), str) or not row[key].strip():
-                        raise DataError(path, n, f"field {key!r} must be a non-empty string")
-                label = row.get(label_field, 1.0)
-                if isinstance(label, bool) or not isinstance(label, (int, float)) or not 0.0 <= float(label) <= 1.0:
-                    raise DataError(path, n, f"field {label_field!r} must be a number in [0, 1] (got {label!r})")
-                rows.append({"a": row[text_field], "b": row[pair_field], "label": float(label)})
+        for n, row in iter_jsonl(path):
+            for key in (text_field, pair_field):
+                if not isinstance(row.get(key), str) or not row[key].strip():
+                    raise DataError(path, n, f"field {key!r} must be a non-empty string")
+            label = row.get(label_field, 1.0)
+            if isinstance(label, bool) or not isinstance(label, (int, float)) or not 0.0 <= float(label) <= 1.0:
+                raise DataError(path, n, f"field {label_field!r} must be a number in [0, 1] (got {label!r})")
+            rows.append({"a": row[text_field], "b": row[pair_field], "label": float(label)})
     return rows
 
 
