@@ -275,3 +275,9 @@ def test_document_request_gets_a_letter_outline(analyzer):
     assert res.intent == "document_request" and res.eligibility in LABELS
     assert "Letter outline" in res.sections["RECOMMENDED ACTION"] or res.eligibility == "insufficient_information"
     assert res.compliance["verdict"] == "pass"
+
+
+def test_answer_cites_each_source_once(analyzer):
+    res = analyzer.analyze(ITEM)
+    sources = [c["source"] for c in res.citations]
+    assert sources and len(sources) == len(set(sources))

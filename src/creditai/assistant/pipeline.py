@@ -237,11 +237,18 @@ class Analyzer:
             return []
         try:
             with self._search_lock:
-                hits = kb.search(query, k=self.retrieval_k, intent=KB_INTENT.get(intent or ""))
+                hits = kb.search(query, k=self.retrieval_k * 2, intent=KB_INTENT.get(intent or ""))
         except Exception as exc:  # a broken index must not break answers
             log.warning("retrieval failed: %s", exc)
             return []
-        return [h.as_dict() if hasattr(h, "as_dict") else dict(h) for h in hits]
+        # One passage per document (its best chunk), so an answer never cites a source twice.
+        passages, seen = [], set()
+        for h in hits:
+            d = h.as_dict() if hasattr(h, "as_dict") else dict(h)
+            if d.get("source") not in seen:
+                seen.add(d.get("source"))
+                passages.append(d)
+        return passages[: self.retrieval_k]
 
     @staticmethod
     def _with_section(answer: Any, name: str, extra: str, *, append: bool = False) -> Any:
