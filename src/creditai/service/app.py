@@ -170,6 +170,14 @@ def _unavailable(exc: Exception) -> HTTPException:
     return HTTPException(status_code=503, detail=str(exc))
 
 
+def _require(request: Request, slot: str) -> Any:
+    """The loaded component behind `slot` (classifier, embeddings, ...), or a 503 saying why not."""
+    try:
+        return getattr(_runtime(request), slot).require()
+    except Unavailable as exc:
+        raise _unavailable(exc) from None
+
+
 def _classification(pred: Any) -> dict[str, Any]:
     """An Eligibility (dataclass or object) as the API's Classification dict."""
     data = pred.as_dict() if hasattr(pred, "as_dict") else dict(vars(pred))
@@ -272,10 +280,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     def classify(body: ClassifyRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Dispute eligibility of one credit-report item. Without a trained classifier the
         rule-based fallback answers (`source: "rules"`)."""
-        try:
-            pred = _runtime(request).classifier.require()
-        except Unavailable as exc:
-            raise _unavailable(exc) from None
+        pred = _require(request, "classifier")
         res = _classification(pred.predict([body.text])[0])
         request.app.state.metrics.count_labels([res])
         _audit(request, "classify", body.text, res, label=res["label"], confidence=res["confidence"], source=res["source"])
@@ -285,10 +290,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     @_in_thread
     def classify_batch(body: BatchClassifyRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Many items in one call (batched on the model); at most `max_batch` (see /health)."""
-        try:
-            pred = _runtime(request).classifier.require()
-        except Unavailable as exc:
-            raise _unavailable(exc) from None
+        pred = _require(request, "classifier")
         results = [_classification(p) for p in pred.predict(list(body.texts))]
         request.app.state.metrics.count_labels(results)
         labels = Counter(r["label"] for r in results)
@@ -305,10 +307,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     @_in_thread
     def embed(body: EmbedRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Sentence embeddings (fine-tuned model when trained, else the bundled base)."""
-        try:
-            emb = _runtime(request).embeddings.require()
-        except Unavailable as exc:
-            raise _unavailable(exc) from None
+        emb = _require(request, "embeddings")
         vecs = emb.encode(list(body.texts))
         return {
             "request_id": _rid(request), "model": emb.describe(), "dimension": int(vecs.shape[1]),
@@ -319,10 +318,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     @_in_thread
     def retrieve(body: RetrieveRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Hybrid (BM25 + embeddings) search; BM25 alone when no embeddings are available."""
-        try:
-            kb = _runtime(request).knowledge_base.require()
-        except Unavailable as exc:
-            raise _unavailable(exc) from None
+        kb = _require(request, "knowledge_base")
         hits = kb.search(
             body.query, k=body.k, doc_types=[body.doc_type] if body.doc_type else None, intent=body.intent
         )
@@ -336,10 +332,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     def analyze(body: AnalyzeRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Classify, retrieve, compose the structured answer (SUMMARY, ANALYSIS, ELIGIBILITY
         STATUS, RECOMMENDED ACTION, NEXT STEPS) and check it for compliance."""
-        try:
-            analyzer = _runtime(request).assistant.require()
-        except Unavailable as exc:
-            raise _unavailable(exc) from None
+        analyzer = _require(request, "assistant")
         data = _analysis_dict(analyzer.analyze(body.text, question=body.question, request_id=_rid(request)), _rid(request))
         return _finish_answer(request, "analyze", {"text": body.text, "question": body.question}, data)
 
@@ -347,10 +340,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     @_in_thread
     def chat(body: ChatRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """One assistant turn; `history` holds the earlier turns."""
-        try:
-            analyzer = _runtime(request).assistant.require()
-        except Unavailable as exc:
-            raise _unavailable(exc) from None
+        analyzer = _require(request, "assistant")
         history = [t.model_dump() for t in body.history]
         data = _analysis_dict(analyzer.chat(body.message, history=history or None, request_id=_rid(request)), _rid(request))
         return _finish_answer(request, "chat", {"message": body.message, "history": history}, data)
