@@ -8,12 +8,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from creditai import paths
 from creditai.basemodels import bundled_models, cached_models, dir_size
 from creditai.train.common import read_metadata
 
 app = typer.Typer(help="List, push and pull models.", no_args_is_help=True)
 
-DEFAULT_MODELS_DIR = Path("models/finetuned")
 
 
 def _mb(n: int) -> str:
@@ -21,8 +21,9 @@ def _mb(n: int) -> str:
 
 
 @app.command("list")
-def list_models(models_dir: Path = typer.Option(DEFAULT_MODELS_DIR, help="Where trained models live.")) -> None:
+def list_models(models_dir: Path = typer.Option(None, help="Where trained models live (default $CREDITAI_MODELS_DIR or models/finetuned).")) -> None:
     """Print the base models available offline and the trained models that exist."""
+    models_dir = models_dir or paths.models_dir()
     console = Console()
     base = Table(title="Base models available offline")
     for col in ("id", "source", "path", "size"):
@@ -58,13 +59,14 @@ StorageOpt = typer.Option(None, "--storage-option", "-o",
 @app.command()
 def push(
     url: str = typer.Argument(..., help="Destination: s3://bucket/prefix, gs://..., file:///dir or a folder."),
-    models_dir: Path = typer.Option(DEFAULT_MODELS_DIR, help="Where trained models live."),
+    models_dir: Path = typer.Option(None, help="Where trained models live (default $CREDITAI_MODELS_DIR or models/finetuned)."),
     name: list[str] = typer.Option(None, "--name", help="Only these models (repeatable)."),
     storage_option: list[str] = StorageOpt,
 ) -> None:
     """Copy trained models with their metadata and a checksum manifest to URL."""
     from creditai.storage import push as push_models
 
+    models_dir = models_dir or paths.models_dir()
     for t in push_models(models_dir, url, name or None, _options(storage_option)):
         typer.echo(f"pushed {t.name}: {t.files} files, {_mb(t.bytes)} -> {t.destination}")
 
@@ -72,12 +74,13 @@ def push(
 @app.command()
 def pull(
     url: str = typer.Argument(..., help="Source: s3://bucket/prefix, gs://..., file:///dir or a folder."),
-    models_dir: Path = typer.Option(DEFAULT_MODELS_DIR, help="Where to install the models."),
+    models_dir: Path = typer.Option(None, help="Where to install the models (default $CREDITAI_MODELS_DIR or models/finetuned)."),
     name: list[str] = typer.Option(None, "--name", help="Only these models (repeatable)."),
     storage_option: list[str] = StorageOpt,
 ) -> None:
     """Copy models from URL, verifying checksums; a failed copy leaves nothing half-written."""
     from creditai.storage import pull as pull_models
 
+    models_dir = models_dir or paths.models_dir()
     for t in pull_models(url, models_dir, name or None, _options(storage_option)):
         typer.echo(f"pulled {t.name}: {t.files} files, {_mb(t.bytes)} -> {t.destination}")
