@@ -52,6 +52,10 @@ def test_report_schema_and_content(quick_run):
     assert 0 <= report["retrieval"]["modes"]["hybrid"]["recall@5"] <= 1
     template = report["assistant"]["paths"]["template"]
     assert template["refusal_rate"] == 1.0 and template["compliance_rate"] == 1.0
+    real = report["real_text"]  # ../shared is beside the checkout in CI; elsewhere it may be missing
+    assert real["status"] in ("ok", "missing"), real
+    if real["status"] == "ok":
+        assert real["n"] > 0 and abs(sum(real["labels"].values()) - 1) < 1e-6
     md = (reports / "AI_EVALUATION_REPORT.md").read_text()
     assert "## Eligibility classifier" in md and "## Retrieval" in md
     for png in report["plots"]:

@@ -7,8 +7,10 @@ is reported as such (status "missing" with the reason), never a crash.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,6 +20,7 @@ from typing import Any, Callable
 import numpy as np
 
 from creditai import LABELS, __version__, paths
+from creditai.data.io import iter_jsonl
 from creditai.errors import CreditAIError
 from creditai.metrics import classification_metrics, reliability_bins
 from creditai.train.common import write_json
@@ -36,6 +39,8 @@ SCHEMA = {
     "retrieval": "{status, queries, k, modes: {bm25|base|finetuned|hybrid: {recall@1, recall@5, mrr@10, ndcg@10}}}",
     "assistant": "{status, paths: {template|llm: {refusal_rate, answer_rate, compliance_rate, "
     "section_completeness, n_prohibited, n_legitimate, failures}}}",
+    "real_text": "{status, source, n, model_share, labels: {label: share}, by_sub_issue: {CFPB sub-issue: "
+    "{n, label: share}}} - descriptive: how real CFPB narratives are labelled (no gold labels)",
     "plots": "list of PNG files written beside the report",
 }
 
@@ -52,6 +57,10 @@ class EvalInputs:
     index_dir: Path = field(default_factory=paths.index_dir)
     realistic: Path = REPO_TEST_DATA / "eligibility_realistic.jsonl"
     retrieval_heldout: Path = REPO_TEST_DATA / "retrieval_heldout.jsonl"
+    # Real CFPB complaint narratives (public domain, read in place, never copied or trained on).
+    real_complaints: Path = field(default_factory=lambda: Path(os.environ.get(
+        "CREDITAI_CFPB_COMPLAINTS", "../shared/data/cfpb_credit_reporting/complaints.jsonl")))
+    real_sample: int = 300
     redteam: Path = REPO_TEST_DATA / "redteam.jsonl"
     threshold: float = 0.7
 
@@ -189,10 +198,45 @@ def _load_kb(inputs: EvalInputs) -> Any:
     return KnowledgeBase.load(inputs.index_dir) if inputs.index_dir.exists() else None
 
 
+def evaluate_real_text(inputs: EvalInputs) -> dict[str, Any]:
+    """How the served classifier labels real CFPB complaint narratives, per CFPB sub-issue.
+
+    The CFPB labels are not our labels, so this is descriptive, not a score: it shows, for
+    example, whether "Information belongs to someone else" complaints come out as disputable.
+    """
+    from collections import Counter, defaultdict
+
+    from creditai.inference.eligibility import EligibilityPredictor
+
+    if not inputs.real_complaints.is_file():
+        return {"status": "missing", "reason": f"{inputs.real_complaints} not found (set CREDITAI_CFPB_COMPLAINTS)"}
+    rows = [r for _, r in iter_jsonl(inputs.real_complaints)
+            if r.get("sub_product") == "Credit reporting" and isinstance(r.get("narrative"), str)]
+    # A deterministic sample: complaint ids ordered by a hash, not by date.
+    rows.sort(key=lambda r: hashlib.sha256(str(r.get("complaint_id")).encode()).hexdigest())
+    rows = rows[: inputs.real_sample]
+    preds = EligibilityPredictor(inputs.classifier_dir, threshold=inputs.threshold).predict([r["narrative"] for r in rows])
+    by_issue: dict[str, Counter] = defaultdict(Counter)
+    for r, p in zip(rows, preds):
+        by_issue[r.get("sub_issue") or r.get("issue") or "?"][p.label] += 1
+    top = sorted(by_issue.items(), key=lambda kv: -sum(kv[1].values()))[:8]
+    overall = Counter(p.label for p in preds)
+    return {
+        "status": "ok",
+        "source": str(inputs.real_complaints),
+        "n": len(rows),
+        "model_share": sum(p.source == "model" for p in preds) / max(len(preds), 1),
+        "labels": {lab: overall[lab] / max(len(preds), 1) for lab in LABELS},
+        "by_sub_issue": {issue: {"n": sum(c.values()), **{lab: c[lab] / sum(c.values()) for lab in LABELS}}
+                         for issue, c in top},
+    }
+
+
 SECTIONS: dict[str, Callable[[EvalInputs], dict[str, Any]]] = {
     "classifier": evaluate_classifier,
     "retrieval": evaluate_retrieval_section,
     "assistant": evaluate_assistant,
+    "real_text": evaluate_real_text,
 }
 
 

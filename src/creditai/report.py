@@ -68,6 +68,19 @@ def _assistant_md(sec: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _real_text_md(sec: dict[str, Any]) -> list[str]:
+    lines = ["## Real complaint narratives (CFPB, descriptive)", _status_line("real_text", sec)]
+    if sec.get("by_sub_issue"):
+        labels = list(sec["labels"])
+        lines += [f"{sec['n']} real narratives labelled by the served classifier (model decided {sec['model_share']:.0%}); "
+                  "shares per CFPB sub-issue. The CFPB issue is the consumer's own choice, not our label.", "",
+                  "| CFPB sub-issue | n | " + " | ".join(labels) + " |", "|---|---:|" + "---:|" * len(labels)]
+        for issue, row in sec["by_sub_issue"].items():
+            lines.append(f"| {issue} | {row['n']} | " + " | ".join(f"{row[lab]:.2f}" for lab in labels) + " |")
+        lines.append("| all | " + str(sec["n"]) + " | " + " | ".join(f"{sec['labels'][lab]:.2f}" for lab in labels) + " |")
+    return lines
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """The human-readable report."""
     lines = ["# AI evaluation report", "",
@@ -75,7 +88,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report.get("missing"):
         lines += ["**Not evaluated:**", ""] + [f"- {m}" for m in report["missing"]] + [""]
     for block in (_classifier_md(report.get("classifier", {})), _retrieval_md(report.get("retrieval", {})),
-                  _assistant_md(report.get("assistant", {}))):
+                  _assistant_md(report.get("assistant", {})), _real_text_md(report.get("real_text", {}))):
         lines += block + [""]
     if report.get("plots"):
         lines += ["## Plots", ""] + [f"![{p}]({p})" for p in report["plots"]]
