@@ -8,7 +8,8 @@ Measures, for /classify and /analyze (the time split evenly between them):
   * the server's RSS after start-up (models loaded) and its peak RSS under load (psutil);
   * the service overhead: the same library call in this process and over HTTP, interleaved
     one by one (both see the same machine load); overhead = median of the paired
-    differences (target <= 2 ms for /classify); and the RSS target (< 1 GB).
+    differences (target <= 2 ms for /classify), with a lean stdlib keep-alive client and,
+    for comparison, with httpx; and the RSS target (< 1 GB).
 The server uses whatever models the environment points at (CLASSIFIER_OUTPUT,
 EMBEDDINGS_OUTPUT, CREDITAI_INDEX_DIR; defaults under models/ and indexes/) and a
 temporary SQLite audit store. Every loop is bounded in time and in count.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import socket
@@ -170,7 +172,9 @@ def sequential_http(base: str, endpoint: str, n: int, headers: dict) -> list[flo
 
 
 def library_runtime() -> Any:
-    """The library objects the routes call, loaded in this process from the same settings."""
+    """The library objects the routes call, loaded in this process from the same settings
+    (and the same torch thread count as `creditai serve`)."""
+    os.environ.setdefault("CREDITAI_NUM_THREADS", "1")
     from creditai.service.runtime import Runtime
     from creditai.service.settings import ServiceSettings
 
@@ -185,31 +189,62 @@ def library_call(rt: Any, endpoint: str) -> Any:
     return lambda i: analyzer.analyze(TEXTS[i % len(TEXTS)], question=QUESTION)
 
 
+class LeanClient:
+    """Keep-alive HTTP/1.1 client from the standard library: a few microseconds per call, so
+    the overhead it measures is the service's, not the client library's (httpx alone costs
+    about a millisecond per request on this machine; that number is printed too)."""
+
+    def __init__(self, base: str, headers: dict):
+        host, port = base.removeprefix("http://").split(":")
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        self.headers = {"Content-Type": "application/json", **headers}
+
+    def post(self, endpoint: str, body: dict[str, Any]) -> int:
+        self.conn.request("POST", endpoint, body=json.dumps(body).encode(), headers=self.headers)
+        resp = self.conn.getresponse()
+        resp.read()
+        return resp.status
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def overhead(base: str, endpoint: str, rt: Any, n: int, headers: dict) -> dict[str, Any]:
     """Library call and HTTP call, interleaved one by one so both see the same machine load
-    (the server is otherwise idle). Overhead = median of the paired differences."""
+    (the server is otherwise idle). Overhead = median of the paired differences, measured
+    with the lean stdlib client and with httpx."""
     call = library_call(rt, endpoint)
-    lib, http, diff = [], [], []
-    with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
-        for i in range(min(5, n)):  # warm-up both sides
-            call(i)
-            client.post(endpoint, json=body_for(endpoint, i)).raise_for_status()
-        for i in range(n):
-            t0 = time.perf_counter()
-            call(i)
-            t1 = time.perf_counter()
-            r = client.post(endpoint, json=body_for(endpoint, i))
-            t2 = time.perf_counter()
-            r.raise_for_status()
-            lib.append(t1 - t0)
-            http.append(t2 - t1)
-            diff.append((t2 - t1) - (t1 - t0))
-    return {
-        "endpoint": endpoint, "n": n,
-        "library_p50_ms": round(statistics.median(lib) * 1000, 3),
-        "http_p50_ms": round(statistics.median(http) * 1000, 3),
-        "overhead_p50_ms": round(statistics.median(diff) * 1000, 3),
-    }
+    lean = LeanClient(base, headers)
+    out: dict[str, Any] = {"endpoint": endpoint, "n": n}
+    try:
+        with httpx.Client(base_url=base, timeout=60, headers=headers) as hx:
+            clients = {
+                "lean": lean.post,
+                "httpx": lambda ep, body: hx.post(ep, json=body).status_code,
+            }
+            for name, post in clients.items():
+                lib, http_, diff = [], [], []
+                for i in range(min(5, n)):  # warm-up both sides
+                    call(i)
+                    post(endpoint, body_for(endpoint, i))
+                for i in range(n):
+                    t0 = time.perf_counter()
+                    call(i)
+                    t1 = time.perf_counter()
+                    status = post(endpoint, body_for(endpoint, i))
+                    t2 = time.perf_counter()
+                    if status != 200:
+                        raise SystemExit(f"{endpoint} answered {status} during the overhead run")
+                    lib.append(t1 - t0)
+                    http_.append(t2 - t1)
+                    diff.append((t2 - t1) - (t1 - t0))
+                suffix = "" if name == "lean" else f"_{name}"
+                out[f"library_p50_ms{suffix}"] = round(statistics.median(lib) * 1000, 3)
+                out[f"http_p50_ms{suffix}"] = round(statistics.median(http_) * 1000, 3)
+                out[f"overhead_p50_ms{suffix}"] = round(statistics.median(diff) * 1000, 3)
+    finally:
+        lean.close()
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -278,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in results.get("overhead", []):
         target = " (target <= 2 ms)" if row["endpoint"] == "/classify" else ""
         print(f"overhead {row['endpoint']}: http p50 {row['http_p50_ms']} ms, library p50 {row['library_p50_ms']} ms, "
-              f"paired overhead p50 {row['overhead_p50_ms']} ms{target}")
+              f"paired overhead p50 {row['overhead_p50_ms']} ms{target}; "
+              f"with httpx as the client: {row['overhead_p50_ms_httpx']} ms")
     rss_ok = results["rss_peak_mb"] * 2**20 < ONE_GB
     print(f"server RSS: {results.get('rss_after_start_mb')} MB after start-up, {results.get('rss_warm_mb')} MB warm, "
           f"peak {results['rss_peak_mb']} MB under load (target < 1024 MB: {'ok' if rss_ok else 'OVER'})")

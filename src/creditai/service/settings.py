@@ -19,6 +19,9 @@ CREDITAI_* variables below; tests build one directly with the values they need.
 | index_dir             | CREDITAI_INDEX_DIR              | paths.index_dir()                     |
 | preload               | CREDITAI_PRELOAD                | true (load models at start-up)        |
 | log_level             | CREDITAI_LOG_LEVEL              | INFO                                  |
+
+Not a field (read where torch is configured): CREDITAI_NUM_THREADS, torch intra-op threads;
+`creditai serve` defaults it to 1 (one core per request, concurrency across requests).
 """
 
 from __future__ import annotations
