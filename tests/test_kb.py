@@ -19,7 +19,7 @@ import pytest
 from creditai.kb import store
 from creditai.kb.chunk import chunk_text
 from creditai.kb.ingest import SkipFile, garbage_reason, load_document
-from creditai.kb.search import BM25Index, KnowledgeBase, build_index, rrf_fuse, tokenize
+from creditai.kb.search import BM25Index, KnowledgeBase, build_index, convex_fuse, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 PUBLIC_CORPUS = REPO.parent / "shared" / "data" / "public_kb_corpus"
@@ -245,8 +245,19 @@ def test_bm25_matches_rank_bm25() -> None:
     ours = BM25Index(toks).scores("bureau dispute deadline dispute")
     ref = BM25Okapi(toks).get_scores(tokenize("bureau dispute deadline dispute"))
     assert np.allclose(ours, ref, atol=1e-5)
-    assert rrf_fuse([[1, 2, 3], [3, 1]])[0][0] in (1, 3)
-    assert rrf_fuse([[5], [5]]) == [(5, 2 / 61)]
+
+
+def test_convex_fuse_scales_and_weights_both_scores() -> None:
+    lexical = np.array([0.0, 4.0, 2.0, 0.0], dtype=np.float32)
+    dense = np.array([0.9, 0.1, 0.5, 0.3], dtype=np.float32)
+    fused = convex_fuse(lexical, dense, alpha=0.5, depth=3)
+    # dense scaled over its 3 best (0.9 -> 1, 0.3 -> 0), BM25 by its best (4 -> 1)
+    assert np.allclose(fused, [0.5, 0.5, 0.5 * (0.2 / 0.6) + 0.25, 0.0], atol=1e-6)
+    assert np.argmax(convex_fuse(lexical, dense, alpha=1.0)) == 0  # dense only
+    assert np.argmax(convex_fuse(lexical, dense, alpha=0.0)) == 1  # BM25 only
+    # a mask rescales over the allowed rows only
+    mask = np.array([False, False, True, True])
+    assert convex_fuse(lexical, dense, alpha=0.0, mask=mask)[2] == 1.0
 
 
 def test_search_modes_filter_intent_and_citations(kb_dir: Path, tmp_path: Path) -> None:

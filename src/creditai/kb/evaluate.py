@@ -5,7 +5,7 @@ by document (the best-ranked chunk of each document counts) before ranks are tak
 document is relevant when its file stem is in `relevant`.
 
 Modes: bm25 (lexical only), base (dense with the bundled MiniLM), finetuned (dense with
-the trained model at `paths.embeddings_dir()`), hybrid (BM25 + fine-tuned, RRF). A mode
+the trained model at `paths.embeddings_dir()`), hybrid (BM25 + fine-tuned, fused scores). A mode
 whose model is missing is reported with `"skipped": reason` instead of numbers.
 """
 

@@ -28,7 +28,11 @@ log = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES = ("hybrid", "bm25", "dense")
-RRF_K = 60
+# Hybrid fusion (convex_fuse): weight of the dense score and the depth its scale is taken
+# over. Chosen on tests/data/retrieval_dev.jsonl (never on the held-out set): recall@5
+# 0.853 at 0.6, 0.850 at 0.5, 0.845 at 0.7, dense alone 0.818.
+HYBRID_ALPHA = 0.6
+FUSION_DEPTH = 50
 
 # Intent routing: these doc_types answer the intent; others fill in when they are too few.
 INTENT_DOC_TYPES: dict[str, tuple[str, ...]] = {
@@ -138,21 +142,35 @@ def _top(scores: np.ndarray, n: int, mask: np.ndarray | None = None) -> np.ndarr
     return idx[np.isfinite(scores[idx])]
 
 
-def rrf_fuse(rankings: Iterable[Sequence[int]], k: int = RRF_K, weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: sum of weight/(k + rank) over the rankings (rank from 1)."""
-    fused: dict[int, float] = {}
-    for r, ranking in enumerate(rankings):
-        w = 1.0 if weights is None else float(weights[r])
-        for rank, idx in enumerate(ranking, start=1):
-            fused[int(idx)] = fused.get(int(idx), 0.0) + w / (k + rank)
-    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+def convex_fuse(
+    lexical: np.ndarray, dense: np.ndarray, alpha: float = HYBRID_ALPHA, depth: int = FUSION_DEPTH,
+    mask: np.ndarray | None = None,
+) -> np.ndarray:
+    """Hybrid scores: alpha * dense + (1 - alpha) * lexical, each scaled to [0, 1] first
+    (BM25 divided by the best BM25 score; cosine min-max scaled over the `depth` best
+    passages, anything below that floor counting 0). Scaled over `mask` when one is given.
+
+    Written by hand rather than reciprocal rank fusion: ranks throw away how far ahead the
+    best hit is, and with BM25 much weaker than the dense model RRF put hybrid *below*
+    dense alone (dev set recall@5 0.73 vs 0.82); the convex combination gave 0.85 (as
+    Bruch et al., "An Analysis of Fusion Functions for Hybrid Retrieval", TOIS 2023, found).
+    """
+    lex = lexical if mask is None else np.where(mask, lexical, 0.0)
+    best_lex = float(lex.max()) if lex.size else 0.0
+    lex = lex / best_lex if best_lex > 0 else np.zeros_like(lex)
+    top = _top(dense, depth, mask)
+    if not len(top):
+        return (1 - alpha) * lex
+    hi, lo = float(dense[top[0]]), float(dense[top[-1]])
+    dn = np.clip((dense - lo) / (hi - lo), 0.0, None) if hi > lo else (dense >= hi).astype(np.float32)
+    return (alpha * dn + (1 - alpha) * lex).astype(np.float32)
 
 
 class KnowledgeBase:
     """A loaded index: BM25 always, dense search when an embedder is available."""
 
-    # RRF weights of the (BM25, dense) rankings in hybrid mode.
-    hybrid_weights: tuple[float, float] = (1.0, 1.0)
+    # weight of the dense score in hybrid mode (convex_fuse)
+    hybrid_alpha: float = HYBRID_ALPHA
 
     def __init__(self, data: store.IndexData, embedder: Any = None, index_dir: str | Path | None = None, *, _bm25: BM25Index | None = None):
         self.data = data
@@ -290,10 +308,8 @@ class KnowledgeBase:
         dense = self.matrix @ self._query_vec(query)
         if mode == "dense":
             return self._passages(dense, n, mask)
-        depth = max(50, n)
-        bm = self._passages(self.bm25.scores(query), depth, mask, positive=True)
-        dn = self._passages(dense, depth, mask)
-        return rrf_fuse([[i for i, _ in bm], [i for i, _ in dn]], weights=self.hybrid_weights)[:n]
+        fused = convex_fuse(self.bm25.scores(query), dense, self.hybrid_alpha, max(FUSION_DEPTH, n), mask)
+        return self._passages(fused, n, mask)
 
     def search(
         self,
@@ -307,7 +323,7 @@ class KnowledgeBase:
 
         `doc_types` keeps only those types. `intent` (dispute, education,
         document_generation) ranks the doc_types that serve it first and fills up with
-        the rest when they give fewer than k hits. `mode` is hybrid (BM25 + dense, RRF),
+        the rest when they give fewer than k hits. `mode` is hybrid (BM25 + dense, convex_fuse),
         bm25 or dense; without an embedder every mode is BM25.
         """
         if mode not in MODES:
