@@ -56,6 +56,8 @@ class EvalInputs:
     data_dir: Path = field(default_factory=paths.data_dir)
     index_dir: Path = field(default_factory=paths.index_dir)
     realistic: Path = REPO_TEST_DATA / "eligibility_realistic.jsonl"
+    # a second hand-written set (200 rows, letters and CFPB-style narratives too), for development
+    dev: Path = REPO_TEST_DATA / "eligibility_dev.jsonl"
     retrieval_heldout: Path = REPO_TEST_DATA / "retrieval_heldout.jsonl"
     # Real CFPB complaint narratives (public domain, read in place, never copied or trained on).
     real_complaints: Path = field(default_factory=lambda: Path(os.environ.get(
@@ -99,6 +101,8 @@ def _labelled_sets(inputs: EvalInputs) -> dict[str, list[dict[str, Any]]]:
         sets["generated_test"] = _read(test, ("text", "label"))
     if inputs.realistic.is_file():
         sets["realistic"] = _read(inputs.realistic, ("text", "label"))
+    if inputs.dev.is_file():
+        sets["dev"] = _read(inputs.dev, ("text", "label"))
     return sets
 
 
