@@ -273,7 +273,9 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
         )
         return out
 
-    api = APIRouter(dependencies=[Depends(require_api_key)], responses=ERROR_RESPONSES)
+    # The key check (and its security scheme in the OpenAPI docs) only when keys are set:
+    # an open API resolves no per-request dependency.
+    api = APIRouter(dependencies=[Depends(require_api_key)] if settings.auth_enabled else [], responses=ERROR_RESPONSES)
 
     @api.post("/classify", response_model=ClassifyResponse, tags=["models"], summary="Classify one item")
     @_in_thread
