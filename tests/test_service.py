@@ -327,6 +327,11 @@ def test_auth_required_when_keys_configured(tmp_path: Path, monkeypatch: pytest.
         assert [b for _, b in calls] == [b"alpha-key", b"beta-key"]
         assert c.post("/classify", content=SEED_BODY, headers={"X-API-Key": "beta-key"}).status_code == 200
         assert c.get("/metrics", headers={"X-API-Key": "beta-key"}).status_code == 200
+        # the schema needs a key too; the browser docs pages are off
+        assert c.get("/openapi.json").status_code == 401
+        schema = c.get("/openapi.json", headers={"X-API-Key": "alpha-key"})
+        assert schema.status_code == 200 and "/classify" in schema.json()["paths"]
+        assert c.get("/docs").status_code == 404
 
 
 def test_open_api_logs_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -457,11 +457,22 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,
+        # with API keys the schema needs a key too (route added below) and the browser docs
+        # pages are off: they could not send the key when fetching the schema
+        docs_url=None if settings.auth_enabled else "/docs",
+        redoc_url=None if settings.auth_enabled else "/redoc",
+        openapi_url=None if settings.auth_enabled else "/openapi.json",
     )
     app.state.settings = settings
     app.state.runtime = Runtime(settings)
     app.state.metrics = ServiceMetrics()
     _add_routes(app, settings)
+    if settings.auth_enabled:
+
+        @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(require_api_key)])
+        async def openapi_schema() -> JSONResponse:
+            return JSONResponse(app.openapi())
+
     _add_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app
