@@ -80,6 +80,19 @@ def augment(question: str, rng: random.Random) -> str:
     return out
 
 
+def _interleave(ids: list[int], owner: list[int], rng: random.Random) -> list[int]:
+    """`ids` reordered round-robin across their owners (documents), shuffled within each."""
+    groups: dict[int, list[int]] = {}
+    for i in ids:
+        groups.setdefault(owner[i], []).append(i)
+    for g in groups.values():
+        rng.shuffle(g)
+    out: list[int] = []
+    for rank in range(max((len(g) for g in groups.values()), default=0)):
+        out.extend(g[rank] for g in groups.values() if rank < len(g))
+    return out
+
+
 def _heading_queries(doc: Document, chunks: list[Chunk]) -> list[tuple[str, int]]:
     """(query, chunk ordinal) built from section headings: a cheap extra query per section."""
     out = []
@@ -195,7 +208,10 @@ def generate_pairs(
             rounds += 1
         return rows[:target]
 
-    train_ids = [i for i in range(len(base)) if i not in valid_ids]
+    # round-robin over documents: when `count` is smaller than the pool, every document still
+    # gets its share (in file order, the last documents got no training pairs at all)
+    train_ids = _interleave([i for i in range(len(base)) if i not in valid_ids], [b[1] for b in base],
+                            random.Random(seed * 7919 + 3))
     valid_list = sorted(valid_ids)
     train_rows = fill(train_ids, count, random.Random(seed * 7919 + 1))
     n_valid_rows = max(2 * len(valid_list), count // 10) if valid_list else 0
