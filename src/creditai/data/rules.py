@@ -94,7 +94,7 @@ _NOT_MINE = (r"not mine|isn'?t mine|is not my|not my (account|debt|card|loan)|(d
              r"not (the )?(owner|responsible)|wrong person|mixed (file|up with)")
 _ID_THEFT = (r"identity theft|identity was stolen|stole my identity|stolen identity|\bid theft\b|\bidt\b|fraud|opened in my name|"
              r"used my (ssn|social|info|information|identity|name)|data breach|impersonat|\bftc report|identitytheft\.gov")
-_UNRECOGNIZED = r"can'?t remember (ever )?(getting|opening|having|applying)|(do not|don'?t) recall (authori[sz]ing|opening|applying)|no clue what (that|this|it) is|don'?t recogni[sz]e|do not recogni[sz]e|doesn'?t ring a bell|no clue what (this|it) is|never heard of"
+_UNRECOGNIZED = r"don'?t recogni[sz]e|do not recogni[sz]e|doesn'?t ring a bell|no clue what (this|it) is|never heard of"
 _ADMIT = (r"i know (it'?s|it is|this is) (mine|my)|(it'?s|it is|this is) (my|mine)\b(?! (report|credit|file|score))|i (did|do) owe|"
           r"i owed|i was (\w+ )?late|i admit|\badmits?\b|"
           r"(info(rmation)?|reporting|it|everything|they|report|dates?|balance|lates?) (is|are|was|were) (technically |all |100% )?"
@@ -102,12 +102,7 @@ _ADMIT = (r"i know (it'?s|it is|this is) (mine|my)|(it'?s|it is|this is) (my|min
           r"not (denying|disputing) (that|it|the debt)|i'?m not saying (it|this) (isn'?t|is not) mine|(debt|it) is (valid|legit|mine)|"
           r"that part is true|won'?t lie|cx (confirms|acknowledges|agrees)|acknowledges (the )?debt|"
           r"i (did|do) have (that|this|the) (account|card|loan)|my (own )?fault|i (did )?miss(ed)? (those|the|that|a|some) payments?|"
-          r"i (forgot|fell behind|got behind|defaulted|stopped paying)|"
-          # formal and colloquial admissions (letters, complaint narratives)
-          r"i (fully )?acknowledge|i take (full )?responsibility|(legit|legitimately|definitely|all|both) mine|"
-          r"(i understand|i know) (it|this|that) (was|is) (my|mine)|(are|is) (both |all )?(legit |definitely )?mine\b|"
-          r"(you|they) (report|show|list)[^.\n]{0,25} (is|are) (correct|accurate)|"
-          r"(this|that|which) is (correct|accurate|what happened)|i (do not|don'?t) dispute (that|the (debt|balance|information))")
+          r"i (forgot|fell behind|got behind|defaulted|stopped paying)")
 _ADMIT_NEG = r"(not|isn'?t|aren'?t|wasn'?t|in)(accurate| accurate| correct| true| right| valid)|incorrect|never late|never missed|paid on time"
 _NO_PROOF = (r"(don'?t|do not|dont) have (any |the |my |a )?(proof|statements?|records?|paperwork|documents?|receipts?|docs|evidence|anything)|"
              r"no (proof|docs|documents|records|statements|paperwork|evidence|receipts?)|can'?t find|cannot find|threw (out|away)|"
@@ -135,16 +130,11 @@ CLAIM_CUES: tuple[tuple[Claim, str], ...] = (
                    r"disput|not mine|grace period|never missed)|"
                    r"(wrong|incorrect|false|inaccurate|erroneous|mistaken|never (was )?late|paid on time|forbearance|deferment|deferral|"
                    r"autopay|auto-pay|hardship|never missed)[^.\n]{0,120}(late|lates|past due|delinquen|\b(30|60|90)[- ]?day)|"
-                   r"disputes? (\d+-day |the )?late|"
-                   # beliefs, not proof: the policy's "without proof" claims
-                   r"(don'?t|do not) think (i|we) (was|were) late|(believe|think|sure) (i|we) (made|paid|sent)[^.\n]{0,40}(payment|on time|before|by)|"
-                   r"(pmt|payment) was on time"),
+                   r"disputes? (\d+-day |the )?late"),
     (C.BALANCE_WRONG, r"(balance|amount|bal\b|amt|owe|figure|number)[^.\n]{0,60}(wrong|incorrect|too high|inflated|not right|"
                       r"doesn'?t match|inaccurate|higher|more than|off\b|error|mistake|less|lower|should be|not what|way more|double)|"
                       r"(wrong|incorrect|inflated|inaccurate|higher|too high) (balance|amount|bal|figure)|only owe|should (only )?be \$|"
-                      r"added fees|disputes? bal|overcharg|statement (showed|shows|said|says)|"
-                      r"(seems|looks) (way )?(higher|too high|off|wrong)|higher than (what )?(i|we) (remember|owed|thought)|"
-                      r"where did (the other|the extra|the rest)"),
+                      r"added fees|disputes? bal|overcharg|statement (showed|shows|said|says)"),
     (C.STATUS_WRONG, r"status[^.\n]{0,30}(wrong|incorrect|inaccurate|error|mistake)|rehabilitat|\brehab\b|modification|"
                      r"should (be|show) (current|closed|paid)|(wrong|incorrect|inaccurate) status|"
                      r"(says|shows|reports?|reported|listed)[^.\n]{0,40}but (it|i|this|the account) (was|is|never)|disputes? status|"
@@ -160,10 +150,7 @@ CLAIM_CUES: tuple[tuple[Claim, str], ...] = (
     (C.GOODWILL, r"goodwill|good will|courtesy|forgive|one[- ]time"),
     (C.STATUS_UNKNOWN, r"unknown"),
     (C.WANTS_REMOVAL_ACCURATE, r"(want|need|like|get)( it| this| them)?( to be)? (gone|off|removed|deleted|taken off)|get rid of|"
-                               r"remove (it|this|them)|delete (it|this|them)|wants? (it )?(deleted|removal|removed|off)|clean up my|"
-                               r"\b(be|been) (removed|deleted|taken off)|(take|get) (it|this|them|that) off|"
-                               r"(remove|delete) (the|my|these|those|that) (account|item|entry|tradeline|record|bankruptcy|"
-                               r"collection|late|charge|inquir)|request(ing)? (the |its |their )?(deletion|removal)|stop reporting"),
+                               r"remove (it|this|them)|delete (it|this|them)|wants? (it )?(deleted|removal|removed|off)|clean up my"),
     (C.VAGUE, r"(something|things|stuff|items?|errors?|information|info|it|report|credit)[^.\n]{0,30}(wrong|incorrect|inaccurate|not accurate|"
               r"messed up|not right|errors?)|errors? on|inaccurate (information|items|accounts)|dispute (my|the|everything)|"
               r"(wrong|incorrect|inaccurate)"),
