@@ -407,6 +407,51 @@ def test_real_uvicorn_server(tmp_path: Path) -> None:
     assert "charge-off is incorrect" not in err
 
 
+@pytest.mark.slow
+def test_metrics_sum_over_worker_processes(tmp_path: Path) -> None:
+    """`creditai serve --workers 2`: /metrics counts the requests of both workers, whichever answers."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CREDITAI_DATABASE_URL": f"sqlite:///{tmp_path}/audit.sqlite",
+        "CLASSIFIER_OUTPUT": str(tmp_path / "none-clf"),
+        "EMBEDDINGS_OUTPUT": str(tmp_path / "none-emb"),
+        "CREDITAI_INDEX_DIR": str(tmp_path / "none-idx"),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+    }
+    (tmp_path / "metrics").mkdir()
+    env.pop("CREDITAI_API_KEYS", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "creditai", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                httpx.get(f"{base}/health", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        n = 24
+        for _ in range(n):  # a new connection each time: the kernel spreads them over the workers
+            assert httpx.post(f"{base}/classify", json={"text": "This charge-off is incorrect"}, timeout=30).status_code == 200
+        pids = {f.name.split("_")[-1] for f in (tmp_path / "metrics").glob("counter_*.db")}
+        for _ in range(6):
+            text = httpx.get(f"{base}/metrics", timeout=30).text
+            counts = re.findall(r'creditai_http_requests_total\{[^}]*endpoint="/classify"[^}]*\} ([0-9.]+)', text)
+            assert sum(float(c) for c in counts) == n, text[-1500:]
+        assert len(pids) == 2, pids  # both workers served and wrote their share
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def test_store_down_still_answers(tmp_path: Path) -> None:
     """An unreachable audit database: start-up survives, /health says so, answers still go out."""
     port = _free_port()  # nothing listens there: connection refused at once

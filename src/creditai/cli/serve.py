@@ -15,6 +15,8 @@ def serve(
 ) -> None:
     """Serve the models over HTTP (API docs at http://HOST:PORT/docs)."""
     import os
+    import shutil
+    import tempfile
 
     import uvicorn
 
@@ -28,13 +30,23 @@ def serve(
     # validate the environment (and these options) before uvicorn starts
     settings = ServiceSettings.from_env(host=host, port=port, workers=workers)
     typer.echo(f"serving on http://{settings.host}:{settings.port} (docs: /docs, health: /health)", err=True)
-    uvicorn.run(
-        "creditai.service.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=None if reload else settings.workers,
-        reload=reload,
-        log_config=uvicorn_log_config(settings.log_level),
-        access_log=False,
-    )
+    metrics_dir = None
+    if settings.workers > 1 and not reload and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # one /metrics over all workers: each process writes its values here (set before the
+        # workers start, so their prometheus_client picks multiprocess mode at import)
+        metrics_dir = tempfile.mkdtemp(prefix="creditai-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        uvicorn.run(
+            "creditai.service.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=None if reload else settings.workers,
+            reload=reload,
+            log_config=uvicorn_log_config(settings.log_level),
+            access_log=False,
+        )
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -14,6 +14,7 @@ works. Bad input is a 4xx naming the field, never a 500.
 
 import inspect
 import json
+import os
 import re
 import time
 import uuid
@@ -63,9 +64,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 # --------------------------------------------------------------------------- metrics
 class ServiceMetrics:
-    """Prometheus metrics of one app (own registry: several apps can live in one process)."""
+    """Prometheus metrics of one app (own registry: several apps can live in one process).
+
+    With several worker processes (`creditai serve --workers N` sets PROMETHEUS_MULTIPROC_DIR)
+    every process writes its values to that folder and /metrics sums them over all workers,
+    whichever worker answers (prometheus_client's multiprocess mode)."""
 
     def __init__(self) -> None:
+        self.multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = PCounter(
@@ -84,7 +90,18 @@ class ServiceMetrics:
         )
         self.feedback = PCounter("creditai_feedback", "Feedback received", ["rating"], registry=r)
         self.audit_errors = PCounter("creditai_audit_errors", "Audit-store writes that failed", registry=r)
-        self.loaded = Gauge("creditai_component_loaded", "1 when the component is loaded", ["component"], registry=r)
+        self.loaded = Gauge("creditai_component_loaded", "1 when the component is loaded", ["component"], registry=r,
+                            multiprocess_mode="livemax")
+
+    def exposition(self) -> bytes:
+        """The metrics in Prometheus text format (summed over worker processes when there are several)."""
+        if self.multiprocess:
+            from prometheus_client import multiprocess
+
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry)
+        return generate_latest(self.registry)
 
     def count_labels(self, results: list[dict[str, Any]]) -> None:
         for res in results:
@@ -384,8 +401,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     )
     async def metrics(request: Request) -> PlainTextResponse:
         """Request counts and latency per endpoint, label counts, fallback counts."""
-        reg = request.app.state.metrics.registry
-        return PlainTextResponse(generate_latest(reg), media_type=CONTENT_TYPE_LATEST)
+        return PlainTextResponse(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(api)
 
