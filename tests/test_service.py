@@ -361,9 +361,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_real_uvicorn_server(tmp_path: Path) -> None:
-    """`creditai serve` in a subprocess on a free loopback port: /health and the seed /classify."""
+def _start_server(tmp_path: Path, *args: str, **env_extra: str) -> tuple[subprocess.Popen, str]:
+    """`creditai serve` in a subprocess on a free loopback port with nothing trained; returns
+    (process, base URL) once /health answers. Stop it with `_stop_server`."""
     port = _free_port()
     env = {
         **os.environ,
@@ -371,23 +371,42 @@ def test_real_uvicorn_server(tmp_path: Path) -> None:
         "CLASSIFIER_OUTPUT": str(tmp_path / "none-clf"),
         "EMBEDDINGS_OUTPUT": str(tmp_path / "none-emb"),
         "CREDITAI_INDEX_DIR": str(tmp_path / "none-idx"),
+        **env_extra,
     }
     env.pop("CREDITAI_API_KEYS", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "creditai", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "creditai", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            httpx.get(f"{base}/health", timeout=5)
+            return proc, base
+        except httpx.TransportError:
+            time.sleep(0.5)
+    _stop_server(proc)
+    raise AssertionError(f"server did not come up (rc={proc.poll()})")
+
+
+def _stop_server(proc: subprocess.Popen) -> str:
+    """Terminate the server; returns its stderr (the JSON log lines)."""
+    proc.terminate()
     try:
-        deadline = time.monotonic() + 180
-        health = None
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                health = httpx.get(f"{base}/health", timeout=5)
-                break
-            except httpx.TransportError:
-                time.sleep(0.5)
-        assert health is not None, f"server did not come up (rc={proc.poll()})"
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err
+
+
+@pytest.mark.slow
+def test_real_uvicorn_server(tmp_path: Path) -> None:
+    """`creditai serve` in a subprocess on a free loopback port: /health and the seed /classify."""
+    proc, base = _start_server(tmp_path)
+    try:
+        health = httpx.get(f"{base}/health", timeout=5)
         assert health.status_code == 200 and health.json()["models"]["classifier"]["source"] == "rules"
         # exactly what curl -d sends: application/x-www-form-urlencoded
         r = httpx.post(f"{base}/classify", content=SEED_BODY,
@@ -396,12 +415,7 @@ def test_real_uvicorn_server(tmp_path: Path) -> None:
         assert r.json()["label"] in LABELS and r.json()["source"] == "rules"
         rid = r.headers["x-request-id"]
     finally:
-        proc.terminate()
-        try:
-            _, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
+        err = _stop_server(proc)
     logs = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert any(l.get("request_id") == rid and l.get("endpoint") == "/classify" and l.get("status") == 200 for l in logs), err[-2000:]
     assert "charge-off is incorrect" not in err
@@ -410,30 +424,9 @@ def test_real_uvicorn_server(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_metrics_sum_over_worker_processes(tmp_path: Path) -> None:
     """`creditai serve --workers 2`: /metrics counts the requests of both workers, whichever answers."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "CREDITAI_DATABASE_URL": f"sqlite:///{tmp_path}/audit.sqlite",
-        "CLASSIFIER_OUTPUT": str(tmp_path / "none-clf"),
-        "EMBEDDINGS_OUTPUT": str(tmp_path / "none-emb"),
-        "CREDITAI_INDEX_DIR": str(tmp_path / "none-idx"),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-    }
     (tmp_path / "metrics").mkdir()
-    env.pop("CREDITAI_API_KEYS", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "creditai", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    proc, base = _start_server(tmp_path, "--workers", "2", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                httpx.get(f"{base}/health", timeout=5)
-                break
-            except httpx.TransportError:
-                time.sleep(0.5)
         n = 24
         for _ in range(n):  # a new connection each time: the kernel spreads them over the workers
             assert httpx.post(f"{base}/classify", json={"text": "This charge-off is incorrect"}, timeout=30).status_code == 200
@@ -444,12 +437,7 @@ def test_metrics_sum_over_worker_processes(tmp_path: Path) -> None:
             assert sum(float(c) for c in counts) == n, text[-1500:]
         assert len(pids) == 2, pids  # both workers served and wrote their share
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop_server(proc)
 
 
 def test_store_down_still_answers(tmp_path: Path) -> None:
