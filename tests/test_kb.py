@@ -19,7 +19,7 @@ import pytest
 from creditai.kb import store
 from creditai.kb.chunk import chunk_text
 from creditai.kb.ingest import SkipFile, garbage_reason, load_document
-from creditai.kb.search import BM25Index, KnowledgeBase, build_index, convex_fuse, tokenize
+from creditai.kb.search import BM25Index, DocGroups, KnowledgeBase, build_index, convex_fuse, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 PUBLIC_CORPUS = REPO.parent / "shared" / "data" / "public_kb_corpus"
@@ -259,6 +259,20 @@ def test_convex_fuse_scales_and_weights_both_scores() -> None:
     mask = np.array([False, False, True, True])
     assert convex_fuse(lexical, dense, alpha=0.0, mask=mask)[2] == 1.0
 
+
+def test_doc_groups_and_document_level_evidence() -> None:
+    groups = DocGroups.from_keys(["b", "a", "b", "c", "a"])
+    assert groups.doc_max(np.array([1.0, 5.0, 3.0, 2.0, 0.0])).tolist() == [3.0, 5.0, 3.0, 2.0, 5.0]
+    # rows 0-1 are one document: row 0 matches the words, row 1 the meaning; row 2 is a
+    # document that half-matches both. Chunk-level fusion ranks row 2 first; with the
+    # document's best evidence counted, the two-sided document wins.
+    lexical = np.array([4.0, 0.0, 2.4, 0.0], dtype=np.float32)
+    dense = np.array([0.0, 0.9, 0.6, 0.1], dtype=np.float32)
+    two_docs = DocGroups.from_keys(["x", "x", "y", "z"])
+    assert np.argmax(convex_fuse(lexical, dense, alpha=0.5, depth=4, doc_weight=0.0, groups=two_docs)) == 2
+    fused = convex_fuse(lexical, dense, alpha=0.5, depth=4, doc_weight=0.5, groups=two_docs)
+    assert fused[0] > fused[2] and fused[1] > fused[2]
+    assert np.allclose(convex_fuse(lexical, dense, alpha=0.5, depth=4), convex_fuse(lexical, dense, alpha=0.5, depth=4, doc_weight=0.5))
 
 def test_search_modes_filter_intent_and_citations(kb_dir: Path, tmp_path: Path) -> None:
     emb = HashEmbedder()
