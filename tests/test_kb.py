@@ -19,7 +19,7 @@ import pytest
 from creditai.kb import store
 from creditai.kb.chunk import chunk_text
 from creditai.kb.ingest import SkipFile, garbage_reason, load_document
-from creditai.kb.search import BM25Index, DocGroups, KnowledgeBase, build_index, convex_fuse, tokenize
+from creditai.kb.search import BM25Index, DocGroups, KnowledgeBase, build_index, convex_fuse, dense_scores, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 PUBLIC_CORPUS = REPO.parent / "shared" / "data" / "public_kb_corpus"
@@ -258,6 +258,13 @@ def test_convex_fuse_scales_and_weights_both_scores() -> None:
     # a mask rescales over the allowed rows only
     mask = np.array([False, False, True, True])
     assert convex_fuse(lexical, dense, alpha=0.0, mask=mask)[2] == 1.0
+
+
+def test_dense_scores_match_numpy() -> None:
+    rng = np.random.default_rng(0)
+    matrix = rng.standard_normal((50, 8)).astype(np.float32)
+    vec = rng.standard_normal(8).astype(np.float32)
+    assert np.allclose(dense_scores(matrix, vec), matrix @ vec, atol=1e-5)
 
 
 def test_doc_groups_and_document_level_evidence() -> None:
