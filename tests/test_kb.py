@@ -270,6 +270,7 @@ def test_dense_scores_match_numpy() -> None:
 def test_doc_groups_and_document_level_evidence() -> None:
     groups = DocGroups.from_keys(["b", "a", "b", "c", "a"])
     assert groups.doc_max(np.array([1.0, 5.0, 3.0, 2.0, 0.0])).tolist() == [3.0, 5.0, 3.0, 2.0, 5.0]
+    assert [m.tolist() for m in groups.members()] == [[0, 2], [1, 4], [3]]
     # rows 0-1 are one document: row 0 matches the words, row 1 the meaning; row 2 is a
     # document that half-matches both. Chunk-level fusion ranks row 2 first; with the
     # document's best evidence counted, the two-sided document wins.
@@ -280,6 +281,7 @@ def test_doc_groups_and_document_level_evidence() -> None:
     fused = convex_fuse(lexical, dense, alpha=0.5, depth=4, doc_weight=0.5, groups=two_docs)
     assert fused[0] > fused[2] and fused[1] > fused[2]
     assert np.allclose(convex_fuse(lexical, dense, alpha=0.5, depth=4), convex_fuse(lexical, dense, alpha=0.5, depth=4, doc_weight=0.5))
+
 
 def test_search_modes_filter_intent_and_citations(kb_dir: Path, tmp_path: Path) -> None:
     emb = HashEmbedder()

@@ -167,6 +167,10 @@ class DocGroups:
         starts = np.flatnonzero(np.r_[True, np.diff(doc_of_row[order]) != 0]) if len(keys) else np.zeros(0, np.int64)
         return cls(order, starts, doc_of_row)
 
+    def members(self) -> list[np.ndarray]:
+        """The rows of each document (ascending), by document number."""
+        return np.split(self.order, self.starts[1:])
+
     def doc_max(self, values: np.ndarray) -> np.ndarray:
         """Each row's value replaced by the maximum over its document's rows."""
         if not len(values):
@@ -244,13 +248,10 @@ class KnowledgeBase:
         self._doc_types = np.array([c.doc_type for c in self.chunks], dtype=object)
         # question rows (front-matter questions) stand for their document's best content chunk
         self._is_question = np.array([c.kind == "question" for c in self.chunks], dtype=bool)
-        rows_by_doc: dict[str, list[int]] = {}
-        for i, key in enumerate(data.chunk_doc_keys):
-            if not self._is_question[i]:
-                rows_by_doc.setdefault(key, []).append(i)
-        self._doc_rows = {key: np.asarray(v, dtype=np.int64) for key, v in rows_by_doc.items()}
-        self._n_content = int((~self._is_question).sum()) if self.chunks else 0
         self._groups = DocGroups.from_keys(list(data.chunk_doc_keys))
+        # content rows of each document (by document number), for the question rows
+        self._doc_rows = [rows[~self._is_question[rows]] for rows in self._groups.members()]
+        self._n_content = int((~self._is_question).sum()) if self.chunks else 0
         self.bm25 = _bm25 or BM25Index([tokenize(c.index_text()) for c in self.chunks])
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
         if embedder is not None:
@@ -352,8 +353,8 @@ class KnowledgeBase:
                 i = int(i)
                 score = float(scores[i])
                 if self._is_question[i]:
-                    rows = self._doc_rows.get(self.data.chunk_doc_keys[i])
-                    if rows is None or not len(rows):
+                    rows = self._doc_rows[self._groups.doc_of_row[i]]
+                    if not len(rows):
                         continue
                     i = int(rows[int(np.argmax(scores[rows]))])
                 if i in seen:
