@@ -19,7 +19,7 @@ import pytest
 from creditai.kb import store
 from creditai.kb.chunk import chunk_text
 from creditai.kb.ingest import SkipFile, garbage_reason, load_document
-from creditai.kb.search import BM25Index, DocGroups, KnowledgeBase, build_index, convex_fuse, dense_scores, tokenize
+from creditai.kb.search import BM25Index, DocGroups, KnowledgeBase, build_index, convex_fuse, dense_scores, rocchio, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 PUBLIC_CORPUS = REPO.parent / "shared" / "data" / "public_kb_corpus"
@@ -245,6 +245,17 @@ def test_bm25_matches_rank_bm25() -> None:
     ours = BM25Index(toks).scores("bureau dispute deadline dispute")
     ref = BM25Okapi(toks).get_scores(tokenize("bureau dispute deadline dispute"))
     assert np.allclose(ours, ref, atol=1e-5)
+
+
+def test_rocchio_moves_the_query_towards_its_feedback_rows() -> None:
+    query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    rows = np.array([[0.0, 1.0, 0.0], [0.0, 0.8, 0.6]], dtype=np.float32)
+    moved = rocchio(query, rows, 0.5)
+    assert moved.dtype == np.float32 and np.isclose(np.linalg.norm(moved), 1.0)
+    target = rows.mean(axis=0)
+    assert moved @ target > query @ target  # closer to the feedback
+    assert moved[0] > moved[1]  # still mostly the original query at weight 0.5
+    assert np.allclose(rocchio(query, rows, 0.0), query)
 
 
 def test_convex_fuse_scales_and_weights_both_scores() -> None:

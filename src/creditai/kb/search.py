@@ -42,6 +42,14 @@ FUSION_DEPTH = 50
 # Chosen on the 250 development questions (tests/data/retrieval_dev*.jsonl): recall@5 0.847
 # at 0, 0.858 at 0.25, 0.868 at 0.5, 0.871 at 0.75, 0.866 at 1 (MRR@10 best at 0.5).
 DOC_WEIGHT = 0.5
+# Dense pseudo-relevance feedback (Rocchio): the query vector moves towards the mean of the
+# PRF_DEPTH best hybrid rows by PRF_WEIGHT, and the fusion runs again. It helps short slangy
+# questions whose own embedding lands off-topic ("LVNV $612, zero clue what it's for") but whose
+# words find the right document. On the 250 dev questions recall@5 went 0.868 -> 0.881
+# (weights 0.2-0.4 x depths 2-5 all gave 0.869-0.882; MRR@10 0.846 -> 0.839); across five
+# retrained embedding models the gain was -0.004 to +0.031.
+PRF_WEIGHT = 0.2
+PRF_DEPTH = 3
 
 # Intent routing: these doc_types answer the intent; others fill in when they are too few.
 INTENT_DOC_TYPES: dict[str, tuple[str, ...]] = {
@@ -199,6 +207,13 @@ def dense_scores(matrix: np.ndarray, vec: np.ndarray) -> np.ndarray:
     """
     with _BLAS_LOCK, _blas_pools().limit(limits=1):
         return matrix @ vec
+
+
+def rocchio(vec: np.ndarray, feedback_rows: np.ndarray, weight: float = PRF_WEIGHT) -> np.ndarray:
+    """The query vector moved towards the mean of `feedback_rows` by `weight`, unit length
+    again (Rocchio feedback with positive rows only)."""
+    out = vec + weight * feedback_rows.mean(axis=0)
+    return (out / max(float(np.linalg.norm(out)), 1e-12)).astype(vec.dtype)
 
 
 def convex_fuse(
@@ -373,7 +388,14 @@ class KnowledgeBase:
         dense = dense_scores(self.matrix, self._query_vec(query))
         if mode == "dense":
             return self._passages(dense, n, mask)
-        fused = convex_fuse(self.bm25.scores(query), dense, self.hybrid_alpha, max(FUSION_DEPTH, n), mask, self._groups)
+        lexical = self.bm25.scores(query)
+        depth = max(FUSION_DEPTH, n)
+        fused = convex_fuse(lexical, dense, self.hybrid_alpha, depth, mask, self._groups)
+        if PRF_WEIGHT > 0:
+            feedback = _top(fused, PRF_DEPTH, mask)
+            if len(feedback):
+                vec = rocchio(self._query_vec(query), self.matrix[feedback], PRF_WEIGHT)
+                fused = convex_fuse(lexical, dense_scores(self.matrix, vec), self.hybrid_alpha, depth, mask, self._groups)
         return self._passages(fused, n, mask)
 
     def search(
