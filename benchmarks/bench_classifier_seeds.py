@@ -16,6 +16,8 @@ is judged by its mean over several seeds, never by one run. About 2 minutes a se
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import statistics
@@ -106,7 +108,8 @@ def main() -> None:
             out_dir = Path(tmp) / "classifier"
             cfg = load_config("classifier", args.config, {**base, **overrides, "seed": seed, "output_dir": str(out_dir)}, env={})
             print(f"seed {seed}: training ...", flush=True)
-            train_classifier(cfg, progress=False)
+            with contextlib.redirect_stdout(io.StringIO()):  # the Trainer prints each log dict
+                train_classifier(cfg, progress=False)
             per_seed[seed] = _scores(out_dir, sets, args.threshold)
         print("  " + "  ".join(f"{name} model {s['model']:.3f} served {s['served']:.3f}" for name, s in per_seed[seed].items()),
               flush=True)
