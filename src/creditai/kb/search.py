@@ -385,7 +385,8 @@ class KnowledgeBase:
     def _ranked(self, query: str, n: int, mode: str, mask: np.ndarray | None) -> list[tuple[int, float]]:
         if mode == "bm25" or not self.dense_available:
             return self._passages(self.bm25.scores(query), n, mask, positive=True)
-        dense = dense_scores(self.matrix, self._query_vec(query))
+        query_vec = self._query_vec(query)
+        dense = dense_scores(self.matrix, query_vec)
         if mode == "dense":
             return self._passages(dense, n, mask)
         lexical = self.bm25.scores(query)
@@ -394,8 +395,8 @@ class KnowledgeBase:
         if PRF_WEIGHT > 0:
             feedback = _top(fused, PRF_DEPTH, mask)
             if len(feedback):
-                vec = rocchio(self._query_vec(query), self.matrix[feedback], PRF_WEIGHT)
-                fused = convex_fuse(lexical, dense_scores(self.matrix, vec), self.hybrid_alpha, depth, mask, self._groups)
+                moved = rocchio(query_vec, self.matrix[feedback], PRF_WEIGHT)
+                fused = convex_fuse(lexical, dense_scores(self.matrix, moved), self.hybrid_alpha, depth, mask, self._groups)
         return self._passages(fused, n, mask)
 
     def search(
