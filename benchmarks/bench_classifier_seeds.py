@@ -35,29 +35,6 @@ HAND_WRITTEN = {
 SOURCES = ("model", "served", "rules")
 
 
-def _rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _scores(model_dir: Path, sets: dict[str, list[dict]], threshold: float) -> dict[str, dict[str, float]]:
-    """{set: {model|served: macro-F1}} for one trained model."""
-    from creditai import LABELS
-    from creditai.inference.classifier import Classifier
-    from creditai.inference.eligibility import EligibilityPredictor
-    from creditai.metrics import classification_metrics
-
-    model = Classifier.load(model_dir)
-    served = EligibilityPredictor(model_dir, threshold=threshold)
-    out = {}
-    for name, rows in sets.items():
-        texts, gold = [r["text"] for r in rows], [r["label"] for r in rows]
-        out[name] = {
-            "model": classification_metrics(gold, [p.label for p in model.predict(texts)], LABELS)["macro_f1"],
-            "served": classification_metrics(gold, [p.label for p in served.predict(texts)], LABELS)["macro_f1"],
-        }
-    return out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", default="42,7,13", help="comma-separated training seeds (default 42,7,13)")
@@ -70,11 +47,9 @@ def main() -> None:
     args = ap.parse_args()
 
     import creditai  # noqa: F401  (offline environment)
-    from creditai import LABELS
     from creditai.config import load_config, parse_set
-    from creditai.data.rules import RuleClassifier
     from creditai.errors import CreditAIError
-    from creditai.metrics import classification_metrics
+    from creditai.evaluate import EvalInputs, evaluate_classifier
     from creditai.paths import data_dir
     from creditai.train.classifier import train_classifier
 
@@ -88,12 +63,6 @@ def main() -> None:
 
         print(f"generating the default datasets into {data} ...", flush=True)
         write_datasets(data, seed=int(os.environ.get("DATASET_SEED", 42)), progress=False)
-    sets = {name: _rows(path) for name, path in HAND_WRITTEN.items() if path.is_file()}
-    sets["generated_test"] = _rows(data / "model2_classifier.test.jsonl")
-
-    rules = RuleClassifier()
-    rule_f1 = {name: classification_metrics([r["label"] for r in rows], [p.label for p in rules.predict_many([r["text"] for r in rows])],
-                                            LABELS)["macro_f1"] for name, rows in sets.items()}
     base = {"train_file": str(data / "model2_classifier.train.jsonl"), "valid_file": str(data / "model2_classifier.valid.jsonl"),
             "test_file": str(data / "model2_classifier.test.jsonl")}
     try:
@@ -102,21 +71,28 @@ def main() -> None:
     except CreditAIError as exc:
         sys.exit(str(exc))
 
+    # each seed is scored by the evaluation harness itself (`creditai evaluate`'s classifier
+    # section), so these numbers are the report's numbers
     per_seed: dict[int, dict] = {}
+    rule_f1: dict[str, float] = {}
     for seed in seeds:
         with tempfile.TemporaryDirectory(prefix="creditai-seed-") as tmp:
-            out_dir = Path(tmp) / "classifier"
-            cfg = load_config("classifier", args.config, {**base, **overrides, "seed": seed, "output_dir": str(out_dir)}, env={})
+            cfg = load_config("classifier", args.config,
+                              {**base, **overrides, "seed": seed, "output_dir": str(Path(tmp) / "classifier")}, env={})
             print(f"seed {seed}: training ...", flush=True)
             with contextlib.redirect_stdout(io.StringIO()):  # the Trainer prints each log dict
                 train_classifier(cfg, progress=False)
-            per_seed[seed] = _scores(out_dir, sets, args.threshold)
+            report = evaluate_classifier(EvalInputs(models_dir=Path(tmp), data_dir=data, threshold=args.threshold,
+                                                    realistic=HAND_WRITTEN["realistic"], dev=HAND_WRITTEN["dev"]))
+        per_seed[seed] = {name: {"model": m["macro_f1"], "served": report["fallback"][name]["macro_f1"]}
+                          for name, m in report["datasets"].items()}
+        rule_f1 = {name: m["macro_f1"] for name, m in report["baselines"]["rules"].items()}  # the same every seed
         print("  " + "  ".join(f"{name} model {s['model']:.3f} served {s['served']:.3f}" for name, s in per_seed[seed].items()),
               flush=True)
 
     print(f"\nmacro-F1 over seeds {', '.join(map(str, seeds))}" + (f" with {' '.join(args.sets)}" if args.sets else ""))
     print(f"{'set':<16}{'source':<8}" + "".join(f"{f's{seed}':>8}" for seed in seeds) + f"{'mean':>8}{'sd':>8}")
-    for name in sets:
+    for name in rule_f1:
         for source in SOURCES:
             vals = [rule_f1[name]] * len(seeds) if source == "rules" else [per_seed[s][name][source] for s in seeds]
             sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
