@@ -153,6 +153,24 @@ def test_load_and_predict(tiny_model: Path):
         assert preds[0].probabilities == pytest.approx(preds[2].probabilities, abs=tol)
 
 
+def test_onnx_backend_matches_torch(tiny_model: Path, tmp_path: Path):
+    """The ONNX export feeds the hint segment ids too: same probabilities as the torch model."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    import shutil
+
+    from creditai.inference.classifier import Classifier
+
+    model = tmp_path / "classifier"
+    shutil.copytree(tiny_model, model)  # the export writes model.onnx beside the weights
+    texts = [r["text"] for r in json.loads("[" + ",".join(REALISTIC.read_text().splitlines()[:12]) + "]")]
+    ref = Classifier.load(model, quantize=False).predict_proba(texts)
+    onnx = Classifier.load(model, backend="onnx", quantize=False)
+    assert {i.name for i in onnx._session.get_inputs()} == {"input_ids", "attention_mask", "token_type_ids"}
+    assert onnx.predict_proba(texts) == pytest.approx(ref, abs=1e-4)
+    assert (model / "model.onnx").is_file()
+
+
 def test_fp32_matches_trainer_metrics(tiny_model: Path, tiny_data: Path):
     """The served model (fp32) reproduces the saved test accuracy."""
     from creditai.inference.classifier import Classifier

@@ -288,17 +288,19 @@ def _export_onnx(path: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
     dummy = torch.ones(1, 8, dtype=torch.long)
+    # token_type_ids is an input: with fact hints the hints are segment 0 and the text segment 1
+    # (without it the graph would bake in all-zero segments and disagree with the torch backend)
+    names = ["input_ids", "attention_mask", "token_type_ids"]
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
             model,
-            (dummy, dummy),
+            (dummy, dummy, torch.zeros_like(dummy)),
             str(tmp),
-            input_names=["input_ids", "attention_mask"],
+            input_names=names,
             output_names=["logits"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                          "logits": {0: "batch"}},
+            dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in names}, "logits": {0: "batch"}},
             opset_version=17,
             dynamo=False,
         )

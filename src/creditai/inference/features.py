@@ -71,8 +71,13 @@ def fact_hints(text: str, today: date = TODAY) -> str:
 
 
 def with_hints(tokenizer, texts: Sequence[str], *, max_length: int, hints: bool):
-    """Tokenize texts (as `hints [SEP] text` pairs when `hints`); the text is truncated, never the hints."""
+    """Tokenize texts (as `hints [SEP] text` pairs when `hints`).
+
+    The text is truncated first; the hints are cut only when they alone would leave the text
+    fewer tokens than themselves (a very small max_length), which "only_second" refused with
+    an error.
+    """
     texts = [str(t) for t in texts]
     if not hints:
         return tokenizer(texts, truncation=True, max_length=max_length)
-    return tokenizer([fact_hints(t) for t in texts], texts, truncation="only_second", max_length=max_length)
+    return tokenizer([fact_hints(t) for t in texts], texts, truncation="longest_first", max_length=max_length)
