@@ -87,6 +87,28 @@ def test_classify_file(model_dir: Path, tmp_path: Path):
         assert 0 < r["confidence"] <= 1 and set(r["probabilities"]) == set(LABELS)
 
 
+def test_classify_onnx_backend(model_dir: Path, tmp_path: Path):
+    """--backend onnx gives the torch backend's answer; an unknown backend is a one-line error."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    import shutil
+
+    model = tmp_path / "classifier"
+    shutil.copytree(model_dir, model)
+    out = {}
+    for backend in ("torch", "onnx"):
+        proc = _classify(_ROWS[1][0], "--model-dir", str(model), "--threshold", "0", "--json", "--backend", backend)
+        assert proc.returncode == 0, proc.stderr
+        out[backend] = json.loads(proc.stdout)
+    assert out["onnx"]["source"] == "model" and out["onnx"]["label"] == out["torch"]["label"]
+    # both follow the trainer's int8 decision; torch's and ONNX Runtime's int8 kernels round differently
+    int8 = json.loads((model / "metadata.json").read_text())["inference"]["quantize"]
+    assert out["onnx"]["probabilities"] == pytest.approx(out["torch"]["probabilities"], abs=0.05 if int8 else 1e-4)
+
+    proc = _classify("x", "--model-dir", str(model), "--backend", "tensorflow")
+    assert proc.returncode == 2 and "--backend" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_classify_bad_input(tmp_path: Path, model_dir: Path):
     inp = tmp_path / "bad.jsonl"
     inp.write_text(json.dumps({"text": "fine"}) + "\n" + json.dumps({"text": ""}) + "\n")

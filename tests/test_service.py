@@ -352,6 +352,13 @@ def test_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with pytest.raises(ConfigError, match="CREDITAI_MAX_BATCH"):
         ServiceSettings.from_env()
+    monkeypatch.delenv("CREDITAI_MAX_BATCH")
+    assert ServiceSettings.from_env().classifier_backend == "torch"
+    monkeypatch.setenv("CREDITAI_CLASSIFIER_BACKEND", "onnx")
+    assert ServiceSettings.from_env().classifier_backend == "onnx"
+    monkeypatch.setenv("CREDITAI_CLASSIFIER_BACKEND", "tensorflow")
+    with pytest.raises(ConfigError, match="CREDITAI_CLASSIFIER_BACKEND"):
+        ServiceSettings.from_env()
 
 
 # ------------------------------------------------------------------ the real server

@@ -29,10 +29,14 @@ def classify(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
     text_field: str = typer.Option("text", "--text-field", help="Field holding the text in --input rows."),
     batch_size: int = typer.Option(32, "--batch-size", min=1),
+    backend: str = typer.Option("torch", "--backend",
+                                help="Model runtime: torch | onnx (ONNX Runtime, needs creditai[onnx])."),
 ) -> None:
     """Classify dispute eligibility with the fine-tuned model (rules fallback when unsure or untrained)."""
     from creditai.inference.eligibility import EligibilityPredictor
 
+    if backend not in ("torch", "onnx"):
+        raise CreditAIError(f"--backend must be torch or onnx (got {backend!r})")
     if (text is None) == (input is None):
         raise CreditAIError("give either a TEXT argument or --input FILE.jsonl (not both)")
     if text is not None and not text.strip():
@@ -41,9 +45,11 @@ def classify(
     if input is not None:
         rows = _read_input(input, text_field)
 
-    predictor = EligibilityPredictor(model_dir if model_dir is not None else _default_model_dir(), threshold)
+    predictor = EligibilityPredictor(model_dir if model_dir is not None else _default_model_dir(), threshold,
+                                     backend=backend)
     if not predictor.loaded:
-        typer.echo(f"note: no trained model at {predictor.model_dir}; using the rule-based classifier", err=True)
+        why = predictor.info()["error"] or f"no trained model at {predictor.model_dir}"
+        typer.echo(f"note: {why}; using the rule-based classifier", err=True)
 
     if text is not None:
         result = predictor.predict([text], batch_size=batch_size)[0]

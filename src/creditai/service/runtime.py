@@ -150,7 +150,8 @@ class Runtime:
         from creditai.inference import EligibilityPredictor
 
         return EligibilityPredictor(
-            model_dir=self.settings.classifier_dir, threshold=self.settings.confidence_threshold
+            model_dir=self.settings.classifier_dir, threshold=self.settings.confidence_threshold,
+            backend=self.settings.classifier_backend,
         )
 
     def _load_embedder(self) -> Any:
