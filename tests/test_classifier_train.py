@@ -171,6 +171,28 @@ def test_onnx_backend_matches_torch(tiny_model: Path, tmp_path: Path):
     assert (model / "model.onnx").is_file()
 
 
+def test_onnx_cache_for_read_only_models(tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A read-only model folder exports to one cache path per weights, the same in every process."""
+    import os
+    import shutil
+
+    from creditai.inference import classifier as C
+
+    model = tmp_path / "classifier"
+    shutil.copytree(tiny_model, model)
+    assert C._onnx_target(model) == model / "model.onnx"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(C.os, "access", lambda p, mode: False)  # the folder as another user sees it
+    first = C._onnx_target(model)
+    assert first.parent.parent == tmp_path / "cache" / "creditai" / "onnx" and first.name == "model.onnx"
+    code = (f"from pathlib import Path; from creditai.inference import classifier as C; import os; "
+            f"os.access = lambda p, m: False; print(C._onnx_target(Path({str(model)!r})))")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}, check=True)
+    assert other.stdout.strip() == str(first)  # not salted per process
+    os.utime(model / "model.safetensors", ns=(1, 1))  # retrained in place: a new export
+    assert C._onnx_target(model) != first
+
+
 def test_fp32_matches_trainer_metrics(tiny_model: Path, tiny_data: Path):
     """The served model (fp32) reproduces the saved test accuracy."""
     from creditai.inference.classifier import Classifier

@@ -18,6 +18,7 @@ Batches are sorted by token length to cut padding; the forward runs under
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -34,6 +35,7 @@ from creditai.metrics import softmax
 
 CALIBRATION_FILE = "calibration.json"
 ONNX_FILE = "model.onnx"
+ONNX_INT8_FILE = "model.int8.onnx"
 
 
 @dataclass
@@ -255,16 +257,23 @@ def _onnx_session(path: Path, *, quantize: bool, num_threads: int) -> Any:
         raise CreditAIError("backend 'onnx' needs onnxruntime: pip install 'creditai[onnx]'") from None
     fp32 = path / ONNX_FILE
     if not fp32.is_file():
-        fp32 = _export_onnx(path)
+        fp32 = _onnx_target(path)
+        if not fp32.is_file():
+            _export_onnx(path, fp32)
     model_file = fp32
     if quantize:
-        model_file = fp32.with_name("model.int8.onnx")
+        model_file = fp32.with_name(ONNX_INT8_FILE)
+        if not model_file.is_file():
+            model_file = _onnx_target(path).with_name(ONNX_INT8_FILE)  # a place this process may write
         if not model_file.is_file():
             try:
                 from onnxruntime.quantization import QuantType, quantize_dynamic
             except ImportError:
                 raise CreditAIError("int8 ONNX needs the `onnx` package: pip install onnx") from None
-            quantize_dynamic(str(fp32), str(model_file), weight_type=QuantType.QInt8)
+            model_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = model_file.with_name(f".{model_file.stem}.tmp-{os.getpid()}.onnx")
+            quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
+            os.replace(tmp, model_file)  # another worker never reads a half-written file
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = num_threads
     opts.inter_op_num_threads = 1
@@ -272,8 +281,22 @@ def _onnx_session(path: Path, *, quantize: bool, num_threads: int) -> Any:
     return ort.InferenceSession(str(model_file), opts, providers=["CPUExecutionProvider"])
 
 
-def _export_onnx(path: Path) -> Path:
-    """Export the classifier to ONNX once (the model dir, or a cache dir when it is read-only)."""
+def _onnx_target(path: Path) -> Path:
+    """Where the ONNX export of the model at `path` lives: beside the weights, or in a cache
+    folder when the model folder is read-only."""
+    if os.access(path, os.W_OK):
+        return path / ONNX_FILE
+    # keyed by the folder and its weights: stable across processes (str hash() is salted per
+    # process) and new when the model is retrained in place
+    weights = path / "model.safetensors"
+    stat = weights.stat() if weights.is_file() else None
+    key = hashlib.sha256(f"{path.resolve()}|{stat and (stat.st_size, stat.st_mtime_ns)}".encode()).hexdigest()[:16]
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "creditai" / "onnx"
+    return cache / key / ONNX_FILE
+
+
+def _export_onnx(path: Path, target: Path) -> Path:
+    """Export the classifier at `path` to ONNX at `target` (atomically: a temp file, then rename)."""
     import torch
     from transformers import AutoModelForSequenceClassification
 
@@ -281,10 +304,6 @@ def _export_onnx(path: Path) -> Path:
         import onnx  # noqa: F401  (torch.onnx.export needs it)
     except ImportError:
         raise CreditAIError("backend 'onnx' needs the `onnx` package to export the model: pip install onnx") from None
-    target = path / ONNX_FILE
-    if not os.access(path, os.W_OK):
-        cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "creditai" / "onnx"
-        target = cache / f"{abs(hash(str(path.resolve())))}" / ONNX_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
     dummy = torch.ones(1, 8, dtype=torch.long)
