@@ -83,3 +83,27 @@ def test_sft_rows_follow_the_policy_and_format():
             assert r["label"] in LABELS
             assert f"(rule {r['rule']})" in answer
     json.dumps(rows)  # serialisable
+
+
+def test_minimal_facts_keep_the_rule_and_drop_the_rest():
+    from creditai.data.sampling import OPTIONAL_FIELDS, minimal_facts
+
+    rng = random.Random(11)
+    dropped = 0
+    for label in LABELS:
+        for _ in range(40):
+            facts = sample_facts(rng, label)
+            small = minimal_facts(facts, rng)
+            assert decide(small).rule == decide(facts).rule
+            assert (small.creditor, small.account_type, small.claim, small.evidence) == \
+                (facts.creditor, facts.account_type, facts.claim, facts.evidence)
+            dropped += sum(getattr(facts, n) is not None and getattr(small, n) is None for n in OPTIONAL_FIELDS)
+    assert dropped > 100
+
+
+def test_every_label_has_short_texts():
+    """Length must not give the label away: each label has short texts (a bare "X is not mine")."""
+    rows = generate_classifier(1200, seed=4)
+    for label in LABELS:
+        lengths = [len(r["text"]) for r in rows if r["label"] == label]
+        assert sum(n < 120 for n in lengths) / len(lengths) >= 0.15, label

@@ -58,6 +58,9 @@ class EvalInputs:
     realistic: Path = REPO_TEST_DATA / "eligibility_realistic.jsonl"
     # a second hand-written set (200 rows, letters and CFPB-style narratives too), for development
     dev: Path = REPO_TEST_DATA / "eligibility_dev.jsonl"
+    # 24 one-line consumer messages (6 per label), hand-written from the policy: a model that
+    # reads length as a label calls most of them insufficient_information
+    short: Path = REPO_TEST_DATA / "eligibility_short.jsonl"
     retrieval_heldout: Path = REPO_TEST_DATA / "retrieval_heldout.jsonl"
     # Real CFPB complaint narratives (public domain, read in place, never copied or trained on).
     real_complaints: Path = field(default_factory=lambda: Path(os.environ.get(
@@ -103,6 +106,8 @@ def _labelled_sets(inputs: EvalInputs) -> dict[str, list[dict[str, Any]]]:
         sets["realistic"] = _read(inputs.realistic, ("text", "label"))
     if inputs.dev.is_file():
         sets["dev"] = _read(inputs.dev, ("text", "label"))
+    if inputs.short.is_file():
+        sets["short"] = _read(inputs.short, ("text", "label"))
     return sets
 
 

@@ -19,9 +19,13 @@ from creditai.assistant.composer import REFUSALS, compose_answer, compose_educat
 from creditai.data.io import write_jsonl
 from creditai.data.policy import POLICY_PASSAGES, RULES, decide
 from creditai.data.render import FAMILIES, render
-from creditai.data.sampling import sample_facts
+from creditai.data.sampling import minimal_facts, sample_facts
 
 log = logging.getLogger(__name__)
+
+# Share of items reduced to the facts their rule needs (sampling.minimal_facts), so that every
+# label has short texts too and length cannot stand in for the label.
+MINIMAL_SHARE = 0.4
 
 SYSTEM_PROMPT = (
     "You are a credit-report dispute assistant. Assess the item under the FCRA, FDCPA and CROA, answer with the "
@@ -60,6 +64,9 @@ def generate_classifier(n: int, seed: int = 42, *, label_weights: Mapping[str, f
         for _ in range(100):
             family = rng.choice(families)
             facts = sample_facts(rng, label)
+            trim = random.Random(f"minimal-{seed}-{len(rows)}")  # its own stream: the main one stays as it was
+            if trim.random() < MINIMAL_SHARE:
+                facts = minimal_facts(facts, trim)
             text = render(facts, family, rng)
             if text not in seen:
                 break

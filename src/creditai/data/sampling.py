@@ -214,6 +214,32 @@ SCENARIOS: dict[str, list[Scenario]] = {
 assert set(SCENARIOS) == set(LABELS)
 
 
+# Fields an item can lose without losing its identity (creditor, account type) or its claim.
+OPTIONAL_FIELDS = ("bureau", "account_number", "balance", "status", "date_opened", "date_reported", "dofd",
+                   "event_date", "original_dofd")
+
+
+def minimal_facts(facts: ItemFacts, rng: random.Random, today: date = TODAY) -> ItemFacts:
+    """The facts with every optional field dropped that `decide` does not need for the same rule.
+
+    Without these, a short message ("the Midland collection is not mine") was almost always
+    `insufficient_information` in the data: 69% of those rows were under 120 characters against
+    10-13% of the others, and the model learned length as a label.
+    """
+    from dataclasses import replace
+
+    rule = decide(facts, today).rule
+    names = list(OPTIONAL_FIELDS)
+    rng.shuffle(names)
+    for name in names:
+        if getattr(facts, name) is None:
+            continue
+        fewer = replace(facts, **{name: None})
+        if decide(fewer, today).rule == rule:
+            facts = fewer
+    return facts
+
+
 def sample_facts(rng: random.Random, label: str | None = None, *, today: date = TODAY) -> ItemFacts:
     """Sample facts aimed at `label` (or any label); retries until `decide` agrees."""
     label = label or rng.choice(LABELS)
