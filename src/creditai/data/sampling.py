@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from creditai import LABELS
@@ -226,8 +227,6 @@ def minimal_facts(facts: ItemFacts, rng: random.Random, today: date = TODAY) -> 
     `insufficient_information` in the data: 69% of those rows were under 120 characters against
     10-13% of the others, and the model learned length as a label.
     """
-    from dataclasses import replace
-
     rule = decide(facts, today).rule
     names = list(OPTIONAL_FIELDS)
     rng.shuffle(names)
