@@ -193,6 +193,23 @@ def test_onnx_cache_for_read_only_models(tiny_model: Path, tmp_path: Path, monke
     assert C._onnx_target(model) != first
 
 
+def test_onnx_write_is_atomic(tmp_path: Path):
+    """A failed export or quantization leaves neither the target nor its temp file behind."""
+    from creditai.inference.classifier import _write_atomically
+
+    target = tmp_path / "m" / "model.onnx"
+
+    def half_written(tmp: Path) -> None:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("export failed")
+
+    with pytest.raises(RuntimeError, match="export failed"):
+        _write_atomically(target, half_written)
+    assert list((tmp_path / "m").iterdir()) == []
+    _write_atomically(target, lambda tmp: tmp.write_bytes(b"whole"))
+    assert target.read_bytes() == b"whole" and [p.name for p in (tmp_path / "m").iterdir()] == ["model.onnx"]
+
+
 def test_fp32_matches_trainer_metrics(tiny_model: Path, tiny_data: Path):
     """The served model (fp32) reproduces the saved test accuracy."""
     from creditai.inference.classifier import Classifier

@@ -33,9 +33,10 @@ def classify(
                                 help="Model runtime: torch | onnx (ONNX Runtime, needs creditai[onnx])."),
 ) -> None:
     """Classify dispute eligibility with the fine-tuned model (rules fallback when unsure or untrained)."""
+    from creditai.inference.classifier import BACKENDS
     from creditai.inference.eligibility import EligibilityPredictor
 
-    if backend not in ("torch", "onnx"):
+    if backend not in BACKENDS:  # checked before loading: a load error would only fall back to the rules
         raise CreditAIError(f"--backend must be torch or onnx (got {backend!r})")
     if (text is None) == (input is None):
         raise CreditAIError("give either a TEXT argument or --input FILE.jsonl (not both)")

@@ -36,6 +36,7 @@ from creditai.metrics import softmax
 CALIBRATION_FILE = "calibration.json"
 ONNX_FILE = "model.onnx"
 ONNX_INT8_FILE = "model.int8.onnx"
+BACKENDS = ("torch", "onnx")
 
 
 @dataclass
@@ -143,7 +144,7 @@ class Classifier:
             raise ModelNotFoundError(
                 f"no trained classifier in {path} (config.json missing): run `creditai train classifier` first"
             )
-        if backend not in ("torch", "onnx"):
+        if backend not in BACKENDS:
             raise CreditAIError(f"unknown backend {backend!r}; expected 'torch' or 'onnx'")
         import torch
         from transformers import AutoConfig, AutoTokenizer
@@ -255,25 +256,18 @@ def _onnx_session(path: Path, *, quantize: bool, num_threads: int) -> Any:
         import onnxruntime as ort
     except ImportError:
         raise CreditAIError("backend 'onnx' needs onnxruntime: pip install 'creditai[onnx]'") from None
-    fp32 = path / ONNX_FILE
+    fp32 = _onnx_file(path, ONNX_FILE)
     if not fp32.is_file():
-        fp32 = _onnx_target(path)
-        if not fp32.is_file():
-            _export_onnx(path, fp32)
+        _export_onnx(path, fp32)
     model_file = fp32
     if quantize:
-        model_file = fp32.with_name(ONNX_INT8_FILE)
-        if not model_file.is_file():
-            model_file = _onnx_target(path).with_name(ONNX_INT8_FILE)  # a place this process may write
+        model_file = _onnx_file(path, ONNX_INT8_FILE)
         if not model_file.is_file():
             try:
                 from onnxruntime.quantization import QuantType, quantize_dynamic
             except ImportError:
                 raise CreditAIError("int8 ONNX needs the `onnx` package: pip install onnx") from None
-            model_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = model_file.with_name(f".{model_file.stem}.tmp-{os.getpid()}.onnx")
-            quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
-            os.replace(tmp, model_file)  # another worker never reads a half-written file
+            _write_atomically(model_file, lambda tmp: quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8))
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = num_threads
     opts.inter_op_num_threads = 1
@@ -281,22 +275,42 @@ def _onnx_session(path: Path, *, quantize: bool, num_threads: int) -> Any:
     return ort.InferenceSession(str(model_file), opts, providers=["CPUExecutionProvider"])
 
 
-def _onnx_target(path: Path) -> Path:
-    """Where the ONNX export of the model at `path` lives: beside the weights, or in a cache
-    folder when the model folder is read-only."""
+def _onnx_file(path: Path, name: str) -> Path:
+    """The ONNX file `name` of the model at `path`: the one beside the weights when it exists
+    (exported earlier, or shipped in a read-only folder), else where this process may write it."""
+    beside = path / name
+    return beside if beside.is_file() else _onnx_target(path, name)
+
+
+def _onnx_target(path: Path, name: str = ONNX_FILE) -> Path:
+    """Where this process writes the ONNX file `name` of the model at `path`: beside the
+    weights, or in a cache folder when the model folder is read-only."""
     if os.access(path, os.W_OK):
-        return path / ONNX_FILE
+        return path / name
     # keyed by the folder and its weights: stable across processes (str hash() is salted per
     # process) and new when the model is retrained in place
     weights = path / "model.safetensors"
     stat = weights.stat() if weights.is_file() else None
     key = hashlib.sha256(f"{path.resolve()}|{stat and (stat.st_size, stat.st_mtime_ns)}".encode()).hexdigest()[:16]
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "creditai" / "onnx"
-    return cache / key / ONNX_FILE
+    return cache / key / name
 
 
-def _export_onnx(path: Path, target: Path) -> Path:
-    """Export the classifier at `path` to ONNX at `target` (atomically: a temp file, then rename)."""
+def _write_atomically(target: Path, write: Any) -> None:
+    """Run `write(tmp)` on a temp file beside `target`, then rename it into place: another
+    worker never loads a half-written model, and a failed write leaves nothing behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}{target.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _export_onnx(path: Path, target: Path) -> None:
+    """Export the classifier at `path` to ONNX at `target` (atomically)."""
     import torch
     from transformers import AutoModelForSequenceClassification
 
@@ -304,24 +318,24 @@ def _export_onnx(path: Path, target: Path) -> Path:
         import onnx  # noqa: F401  (torch.onnx.export needs it)
     except ImportError:
         raise CreditAIError("backend 'onnx' needs the `onnx` package to export the model: pip install onnx") from None
-    target.parent.mkdir(parents=True, exist_ok=True)
     model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
     dummy = torch.ones(1, 8, dtype=torch.long)
     # token_type_ids is an input: with fact hints the hints are segment 0 and the text segment 1
     # (without it the graph would bake in all-zero segments and disagree with the torch backend)
     names = ["input_ids", "attention_mask", "token_type_ids"]
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            model,
-            (dummy, dummy, torch.zeros_like(dummy)),
-            str(tmp),
-            input_names=names,
-            output_names=["logits"],
-            dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in names}, "logits": {0: "batch"}},
-            opset_version=17,
-            dynamo=False,
-        )
-    os.replace(tmp, target)
-    return target
+
+    def write(tmp: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                model,
+                (dummy, dummy, torch.zeros_like(dummy)),
+                str(tmp),
+                input_names=names,
+                output_names=["logits"],
+                dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in names}, "logits": {0: "batch"}},
+                opset_version=17,
+                dynamo=False,
+            )
+
+    _write_atomically(target, write)
