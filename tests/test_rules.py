@@ -37,6 +37,14 @@ def test_amount_formats():
     ("A $220 medical bill from a radiology group went to collections last year.", "eligible"),
     ("My Discover card was discharged in my chapter 7 but still shows a balance of $3,400.", "eligible"),
     ("I know the charge off from Synchrony is accurate but I want a goodwill deletion.", "not_eligible"),
+    # doubts without proof are conditional, not "appears accurate" (phrasings outside the generator's)
+    ("Synchrony has me 30 days late in June. I'm sure my payment went through before the due date, no receipt though.",
+     "conditionally_eligible"),
+    ("The Merrick Bank balance of $2,900 seems way higher than what I remember owing. No statements anymore.",
+     "conditionally_eligible"),
+    ("Hard inquiry from CBNA in 06/2026 and I can't remember applying for anything with them.", "conditionally_eligible"),
+    ("Amex reports me 30 days late in May 2026 but I don't think I was late, I usually pay early. No proof.",
+     "conditionally_eligible"),
 ])
 def test_labels(text, label):
     pred = rc.predict(text)

@@ -94,7 +94,9 @@ _NOT_MINE = (r"not mine|isn'?t mine|is not my|not my (account|debt|card|loan)|(d
              r"not (the )?(owner|responsible)|wrong person|mixed (file|up with)")
 _ID_THEFT = (r"identity theft|identity was stolen|stole my identity|stolen identity|\bid theft\b|\bidt\b|fraud|opened in my name|"
              r"used my (ssn|social|info|information|identity|name)|data breach|impersonat|\bftc report|identitytheft\.gov")
-_UNRECOGNIZED = r"don'?t recogni[sz]e|do not recogni[sz]e|doesn'?t ring a bell|no clue what (this|it) is|never heard of"
+_UNRECOGNIZED = (r"don'?t recogni[sz]e|do not recogni[sz]e|doesn'?t ring a bell|no clue what (this|that|it)|never heard of|"
+                 r"(don'?t|do not|can'?t|cannot) (recall|remember) (ever )?(authori[sz]|applying|opening|signing|getting|giving)|"
+                 r"no idea what (this|that|it) is")
 _ADMIT = (r"i know (it'?s|it is|this is) (mine|my)|(it'?s|it is|this is) (my|mine)\b(?! (report|credit|file|score))|i (did|do) owe|"
           r"i owed|i was (\w+ )?late|i admit|\badmits?\b|"
           r"(info(rmation)?|reporting|it|everything|they|report|dates?|balance|lates?) (is|are|was|were) (technically |all |100% )?"
@@ -116,7 +118,8 @@ CLAIM_CUES: tuple[tuple[Claim, str], ...] = (
     (C.DISCHARGED_SHOWS_BALANCE, r"discharg[^.\n]{0,80}(balance|owe|owing|\$|due|not updated|past due|amount)|"
                                  r"(balance|owe|owing|\$|due)[^.\n]{0,60}discharg"),
     (C.REAGED, r"re-?ag(ed|ing)|changed the (delinquency |dofd |first delinquency )?date|reset the date|date (was )?(changed|moved|reset|updated)|"
-               r"dofd (is wrong|moved|changed|was changed)|look (newer|more recent)|new(er)? (dofd|delinquency date)|moved (the )?dofd"),
+               r"dofd (is wrong|moved|changed|was changed)|look (newer|more recent)|new(er)? (dofd|delinquency date)|moved (the )?dofd|"
+               r"(went bad|default(ed)?|first delinquen\w*|stopped paying)[^.\n]{0,40}(way |much |years )?earlier"),
     (C.DUPLICATE, r"twice|two times|duplicat|\bdup\b|double[- ]?report|both (the )?(old|original|report|servicer|lines|accounts|show)|"
                   r"reported two|listed two|same debt|same (account|loan) (is )?(listed|reported|show)|(old|previous|prior) servicer|"
                   r"(transferred|sold)[^\n]{0,100}(also|still|both) report|(also|still|both) report[^\n]{0,100}(transferred|sold)"),
@@ -130,11 +133,14 @@ CLAIM_CUES: tuple[tuple[Claim, str], ...] = (
                    r"disput|not mine|grace period|never missed)|"
                    r"(wrong|incorrect|false|inaccurate|erroneous|mistaken|never (was )?late|paid on time|forbearance|deferment|deferral|"
                    r"autopay|auto-pay|hardship|never missed)[^.\n]{0,120}(late|lates|past due|delinquen|\b(30|60|90)[- ]?day)|"
-                   r"disputes? (\d+-day |the )?late"),
+                   r"disputes? (\d+-day |the )?late|"
+                   r"(believes?|thinks?|sure|says?|claims?)[^.\n]{0,40}(pmt|payment|paid)[^.\n]{0,50}(on time|before the due|by the due)"),
     (C.BALANCE_WRONG, r"(balance|amount|bal\b|amt|owe|figure|number)[^.\n]{0,60}(wrong|incorrect|too high|inflated|not right|"
                       r"doesn'?t match|inaccurate|higher|more than|off\b|error|mistake|less|lower|should be|not what|way more|double)|"
                       r"(wrong|incorrect|inflated|inaccurate|higher|too high) (balance|amount|bal|figure)|only owe|should (only )?be \$|"
-                      r"added fees|disputes? bal|overcharg|statement (showed|shows|said|says)"),
+                      r"added fees|disputes? bal|overcharg|statement (showed|shows|said|says)|"
+                      r"seems (way )?(higher|too high|off|wrong)|way off|(more|higher) than (what )?i (remember|owed|thought)|"
+                      r"where did the (other|extra|rest)"),
     (C.STATUS_WRONG, r"status[^.\n]{0,30}(wrong|incorrect|inaccurate|error|mistake)|rehabilitat|\brehab\b|modification|"
                      r"should (be|show) (current|closed|paid)|(wrong|incorrect|inaccurate) status|"
                      r"(says|shows|reports?|reported|listed)[^.\n]{0,40}but (it|i|this|the account) (was|is|never)|disputes? status|"
@@ -443,6 +449,8 @@ class RuleClassifier:
             admits = False
         if admits and has(_ADMIT_NEG) and not has(r"i admit|cx admits|i know (it'?s|it is) mine|i did owe|i was late"):
             admits = False
+        if admits and has(r"(don'?t|do not|never) (think|believe) i was (\w+ )?late|not sure (if |that )?i was (\w+ )?late"):
+            admits = False  # "I don't think I was late" denies the late; "i was late" matched inside it
         if admits:
             cues.append("admission")
             if claim in (C.VAGUE, C.NONE):
