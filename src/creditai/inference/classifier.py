@@ -167,19 +167,7 @@ class Classifier:
             session = _onnx_session(path, quantize=quantize, num_threads=torch.get_num_threads())
             return cls(backend="onnx", quantized=quantize, session=session, **common)
 
-        from transformers import AutoModelForSequenceClassification
-        from transformers.utils import logging as hf_logging
-
-        old, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        try:
-            model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
-        finally:
-            hf_logging.set_verbosity(old)
-            if bars:
-                hf_logging.enable_progress_bar()
-        model.eval()
+        model = _load_torch_model(path)
         if quantize:
             model = quantize_model(model)
         return cls(backend="torch", quantized=quantize, model=model, **common)
@@ -309,16 +297,32 @@ def _write_atomically(target: Path, write: Any) -> None:
         raise
 
 
+def _load_torch_model(path: Path) -> Any:
+    """The fp32 sequence-classification model at `path`, in eval mode, without transformers' load bar."""
+    import torch
+    from transformers import AutoModelForSequenceClassification
+    from transformers.utils import logging as hf_logging
+
+    old, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        return AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
+    finally:
+        hf_logging.set_verbosity(old)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
 def _export_onnx(path: Path, target: Path) -> None:
     """Export the classifier at `path` to ONNX at `target` (atomically)."""
     import torch
-    from transformers import AutoModelForSequenceClassification
 
     try:
         import onnx  # noqa: F401  (torch.onnx.export needs it)
     except ImportError:
         raise CreditAIError("backend 'onnx' needs the `onnx` package to export the model: pip install onnx") from None
-    model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
+    model = _load_torch_model(path)
     dummy = torch.ones(1, 8, dtype=torch.long)
     # token_type_ids is an input: with fact hints the hints are segment 0 and the text segment 1
     # (without it the graph would bake in all-zero segments and disagree with the torch backend)
