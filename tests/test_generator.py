@@ -107,3 +107,15 @@ def test_every_label_has_short_texts():
     for label in LABELS:
         lengths = [len(r["text"]) for r in rows if r["label"] == label]
         assert sum(n < 120 for n in lengths) / len(lengths) >= 0.15, label
+
+
+def test_dates_are_consistent_and_obsolescence_is_common():
+    """An account opens before it goes delinquent; past-the-period debts (the most common lawful
+    dispute) are a real share of the eligible rows, not one scenario in fifteen."""
+    rng = random.Random(5)
+    facts = [sample_facts(rng, label) for label in LABELS for _ in range(150)]
+    assert all(f.date_opened < f.dofd for f in facts if f.date_opened and f.dofd)
+    rows = generate_classifier(1200, seed=4)
+    eligible = [r for r in rows if r["label"] == "eligible"]
+    obsolete = [r for r in eligible if r["rule"] in ("E_OBSOLETE", "E_OBSOLETE_COLLECTION")]
+    assert len(obsolete) / len(eligible) >= 0.12

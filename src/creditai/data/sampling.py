@@ -97,7 +97,8 @@ def _recent_dofd(rng: random.Random) -> date:
 
 
 def _old_dofd(rng: random.Random) -> date:
-    return _ago(rng, 8.6, 15)
+    # past the 7-year period (7.5 for collections) by a margin; most real questions are about 8-12 year old debts
+    return _ago(rng, 8.0, 12.5)
 
 
 def _adverse_status(rng: random.Random, t: AccountType) -> Status:
@@ -117,6 +118,8 @@ def _negative(rng: random.Random, t: AccountType | None = None, *, old: bool = F
         d["balance"] = round(rng.uniform(650, 4800))
         d["status"] = S.COLLECTION
         d["dofd"] = _recent_dofd(rng)
+    if d["dofd"] and d.get("date_opened") and d["date_opened"] >= d["dofd"]:  # opened before it went delinquent
+        d["date_opened"] = (d["dofd"] - timedelta(days=rng.uniform(0.5, 4) * 365.25)).replace(day=1)
     return d
 
 
@@ -135,8 +138,14 @@ def _evid(rng: random.Random) -> Evidence:
 ELIGIBLE: list[Scenario] = [
     lambda r: _claim(_negative(r), C.NOT_MINE, evidence=r.choice((E.NONE, E.NONE, E.IDENTITY_THEFT_REPORT))),
     lambda r: _claim(_negative(r), C.IDENTITY_THEFT, evidence=r.choice((E.NONE, E.IDENTITY_THEFT_REPORT))),
+    # obsolescence is the most common lawful dispute: three scenarios (any debt, collections and
+    # charge-offs, late payments on a trade line), each with the dates stated
     lambda r: _claim(_negative(r, old=True), r.choice((C.NONE, C.TOO_OLD, C.TOO_OLD, C.WANTS_REMOVAL_ACCURATE, C.GOODWILL)),
                      admits_accurate=r.random() < 0.5),
+    lambda r: _claim(_negative(r, r.choice((A.COLLECTION, A.CHARGE_OFF)), old=True, sparse=0.25),
+                     r.choice((C.TOO_OLD, C.TOO_OLD, C.NONE, C.WANTS_REMOVAL_ACCURATE)), admits_accurate=r.random() < 0.6),
+    lambda r: _claim(_negative(r, r.choice(TRADE_TYPES), old=True, sparse=0.25) | {"status": S.LATE},
+                     r.choice((C.TOO_OLD, C.NONE, C.GOODWILL)), admits_accurate=r.random() < 0.6),
     lambda r: _claim(base_item(r, A.BANKRUPTCY, recent=False) | {"event_date": _ago(r, 10.6, 15)},
                      r.choice((C.NONE, C.TOO_OLD, C.WANTS_REMOVAL_ACCURATE)), admits_accurate=r.random() < 0.4),
     lambda r: _claim(base_item(r, A.INQUIRY) | {"event_date": _ago(r, 2.6, 5)}, r.choice((C.NONE, C.TOO_OLD)),
@@ -156,6 +165,8 @@ ELIGIBLE: list[Scenario] = [
     lambda r: _claim(base_item(r, A.INQUIRY), C.UNAUTHORIZED_INQUIRY, authorized=False,
                      evidence=r.choice((E.NONE, E.NONE, E.IDENTITY_THEFT_REPORT))),
     lambda r: _claim(_negative(r, r.choice((A.COLLECTION, A.CHARGE_OFF))), C.DUPLICATE, duplicate_has_balance=True),
+    lambda r: _claim(_negative(r, r.choice((A.CHARGE_OFF, A.CREDIT_CARD, A.STUDENT_LOAN, A.AUTO))), C.DUPLICATE,
+                     duplicate_has_balance=True, admits_accurate=r.random() < 0.4),
     lambda r: _claim(_negative(r, r.choice((A.COLLECTION, A.CHARGE_OFF)))
                      | {"dofd": _ago(r, 0.5, 2.0), "original_dofd": _maybe(r, 0.7, _ago(r, 3.5, 6.0))}, C.REAGED,
                      evidence=_evid(r)),
@@ -171,7 +182,7 @@ CONDITIONAL: list[Scenario] = [
     lambda r: _claim(_negative(r, r.choice((A.COLLECTION, A.CHARGE_OFF))) | {"dofd": _ago(r, 0.5, 2.0),
                      "original_dofd": _maybe(r, 0.5, _ago(r, 3.5, 6.0))}, C.REAGED),
     lambda r: _claim(_negative(r, r.choice(TRADE_TYPES)) | {"status": S.UNKNOWN, "account_number": _maybe(r, 0.6, _acct(r)),
-                                                             "date_opened": _maybe(r, 0.6, _ago(r, 2, 6))},
+                                                             "date_opened": _maybe(r, 0.6, _ago(r, 5.6, 9))},
                      r.choice((C.NONE, C.STATUS_UNKNOWN, C.STATUS_UNKNOWN))),
     lambda r: _claim(_negative(r, A.COLLECTION), C.CANNOT_RECONCILE),
     lambda r: _claim(_negative(r) | {"dofd": None, "date_opened": None}, C.TOO_OLD),
@@ -179,6 +190,7 @@ CONDITIONAL: list[Scenario] = [
 
 NOT_ELIGIBLE: list[Scenario] = [
     lambda r: _claim(base_item(r, A.INQUIRY), r.choice((C.NONE, C.WANTS_REMOVAL_ACCURATE, C.NONE)), authorized=True),
+    lambda r: _claim(base_item(r, A.INQUIRY), r.choice((C.WANTS_REMOVAL_ACCURATE, C.GOODWILL)), authorized=True),
     lambda r: _claim(base_item(r, A.BANKRUPTCY) | {"event_date": _ago(r, 1, 8.5)},
                      r.choice((C.NONE, C.WANTS_REMOVAL_ACCURATE, C.GOODWILL)), admits_accurate=r.random() < 0.5),
     lambda r: _claim(_negative(r), C.NONE, admits_accurate=True),
