@@ -119,3 +119,18 @@ def test_dates_are_consistent_and_obsolescence_is_common():
     eligible = [r for r in rows if r["label"] == "eligible"]
     obsolete = [r for r in eligible if r["rule"] in ("E_OBSOLETE", "E_OBSOLETE_COLLECTION")]
     assert len(obsolete) / len(eligible) >= 0.12
+
+
+def test_no_account_type_but_the_public_records_gives_the_label_away():
+    """Every debt type appears under more than one label (tax liens and judgments are always eligible by policy)."""
+    rng = random.Random(3)
+    by_type = collections.defaultdict(collections.Counter)
+    for label in LABELS:
+        for _ in range(400):
+            by_type[sample_facts(rng, label).account_type.value][label] += 1
+    for kind, counts in by_type.items():
+        if kind in ("unknown", "tax_lien", "civil_judgment"):
+            continue
+        assert max(counts.values()) / sum(counts.values()) <= 0.65, (kind, dict(counts))
+    medical = by_type["medical"]  # paid, under $500 or under a year is eligible; an old unpaid $2,000 bill is not
+    assert medical["eligible"] / sum(medical.values()) <= 0.55 and medical["not_eligible"] >= 0.25 * sum(medical.values())

@@ -204,6 +204,10 @@ NOT_ELIGIBLE: list[Scenario] = [
     lambda r: _claim(base_item(r, r.choice(TRADE_TYPES)) | {"status": r.choice((S.CURRENT, S.PAID, S.CLOSED))},
                      r.choice((C.WANTS_REMOVAL_ACCURATE, C.NONE, C.GOODWILL))),
     lambda r: _claim(_negative(r, r.choice((A.COLLECTION, A.CHARGE_OFF, A.MEDICAL))), C.NONE),
+    # an unpaid medical collection over $500 and over a year old follows the ordinary rules: without it,
+    # 62% of medical items were eligible and "medical" alone read as eligible
+    lambda r: _claim(_negative(r, A.MEDICAL, sparse=0.25), r.choice((C.WANTS_REMOVAL_ACCURATE, C.GOODWILL, C.NONE)),
+                     admits_accurate=r.random() < 0.7),
 ]
 
 INSUFFICIENT: list[Scenario] = [
