@@ -103,3 +103,19 @@ def test_rules_registry_is_complete():
     for rule in RULES.values():
         assert rule.id and rule.description and rule.law_refs
     assert item(claim=C.NOT_MINE).to_dict()["dofd"] == "2023-03-01"
+
+
+def test_reporting_period_state_follows_the_period_of_each_type():
+    """The hint the classifier reads: a collection's 7 years run from 180 days after the DOFD."""
+    from creditai.data.policy import reporting_period
+
+    today = date(2026, 11, 20)
+    assert reporting_period(item(dofd=date(2019, 9, 1)), today) == "running"  # 7.2 years: not yet
+    assert reporting_period(item(dofd=date(2018, 9, 1)), today) == "over"
+    late = dict(account_type=A.CREDIT_CARD, status=S.LATE)
+    assert reporting_period(item(**late, dofd=date(2019, 9, 1)), today) == "over"  # 7 years, no 180 days
+    assert reporting_period(item(account_type=A.BANKRUPTCY, status=S.DISCHARGED, dofd=None,
+                                 event_date=date(2021, 6, 1)), today) == "running"
+    assert reporting_period(item(account_type=A.INQUIRY, status=None, dofd=None, event_date=date(2023, 1, 1)), today) == "over"
+    assert reporting_period(item(account_type=A.CREDIT_CARD, status=S.CURRENT), today) is None  # not adverse
+    assert reporting_period(item(dofd=None), today) is None

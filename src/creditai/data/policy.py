@@ -271,6 +271,17 @@ def _obsolete(f: ItemFacts, today: date) -> Decision | None:
     return None
 
 
+def reporting_period(f: ItemFacts, today: date = TODAY) -> str | None:
+    """'over' or 'running' when the stated dates decide the item's FCRA 605 period, else None."""
+    if _obsolete(f, today):
+        return "over"
+    dated = f.account_type in (AccountType.BANKRUPTCY, AccountType.INQUIRY)
+    start = f.event_date if dated else (f.original_dofd or f.dofd)
+    if start is not None and (dated or _is_adverse(f)):
+        return "running"
+    return None
+
+
 def _legal_basis(f: ItemFacts, today: date) -> Decision | None:
     """Bases for removal that hold even when the debt itself was real."""
     obsolete = _obsolete(f, today)

@@ -146,7 +146,8 @@ ELIGIBLE: list[Scenario] = [
                      r.choice((C.TOO_OLD, C.TOO_OLD, C.NONE, C.WANTS_REMOVAL_ACCURATE)), admits_accurate=r.random() < 0.6),
     lambda r: _claim(_negative(r, r.choice(TRADE_TYPES), old=True, sparse=0.25) | {"status": S.LATE},
                      r.choice((C.TOO_OLD, C.NONE, C.GOODWILL)), admits_accurate=r.random() < 0.6),
-    lambda r: _claim(base_item(r, A.BANKRUPTCY, recent=False) | {"event_date": _ago(r, 10.6, 15)},
+    lambda r: _claim(base_item(r, A.BANKRUPTCY, recent=False) | {"event_date": _ago(r, 10.6, 15),
+                                                                  "status": _maybe(r, 0.6, S.DISCHARGED)},
                      r.choice((C.NONE, C.TOO_OLD, C.WANTS_REMOVAL_ACCURATE)), admits_accurate=r.random() < 0.4),
     lambda r: _claim(base_item(r, A.INQUIRY) | {"event_date": _ago(r, 2.6, 5)}, r.choice((C.NONE, C.TOO_OLD)),
                      authorized=True),
@@ -191,7 +192,8 @@ CONDITIONAL: list[Scenario] = [
 NOT_ELIGIBLE: list[Scenario] = [
     lambda r: _claim(base_item(r, A.INQUIRY), r.choice((C.NONE, C.WANTS_REMOVAL_ACCURATE, C.NONE)), authorized=True),
     lambda r: _claim(base_item(r, A.INQUIRY), r.choice((C.WANTS_REMOVAL_ACCURATE, C.GOODWILL)), authorized=True),
-    lambda r: _claim(base_item(r, A.BANKRUPTCY) | {"event_date": _ago(r, 1, 8.5)},
+    # public records nearly always read "discharged": a discharged bankruptcy inside its 10 years is not eligible
+    lambda r: _claim(base_item(r, A.BANKRUPTCY) | {"event_date": _ago(r, 1, 8.5), "status": _maybe(r, 0.6, S.DISCHARGED)},
                      r.choice((C.NONE, C.WANTS_REMOVAL_ACCURATE, C.GOODWILL)), admits_accurate=r.random() < 0.5),
     lambda r: _claim(_negative(r), C.NONE, admits_accurate=True),
     lambda r: _claim(_negative(r), r.choice((C.LATE_WRONG, C.BALANCE_WRONG, C.NOT_MINE, C.STATUS_WRONG)),

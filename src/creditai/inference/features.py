@@ -13,9 +13,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Sequence
 
-from creditai.data.policy import MEDICAL_THRESHOLD, TODAY, AccountType, Claim, Evidence
+from creditai.data.policy import MEDICAL_THRESHOLD, TODAY, AccountType, Claim, Evidence, reporting_period
 
-HINT_VERSION = 1
+HINT_VERSION = 2  # 2: the reporting period's state (a 7.2-year-old collection DOFD is "7 to 10 years ago" but not obsolete)
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +55,9 @@ def fact_hints(text: str, today: date = TODAY) -> str:
         age = _age(d, today)
         if age:
             parts.append(f"{name} {age}")
+    period = reporting_period(facts, today)
+    if period:
+        parts.append(f"reporting period {period}")
     if facts.claim is not Claim.NONE:
         parts.append(f"claim {facts.claim.value.replace('_', ' ')}")
     if facts.evidence is not Evidence.NONE:
