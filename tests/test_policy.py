@@ -119,3 +119,14 @@ def test_reporting_period_state_follows_the_period_of_each_type():
     assert reporting_period(item(account_type=A.INQUIRY, status=None, dofd=None, event_date=date(2023, 1, 1)), today) == "over"
     assert reporting_period(item(account_type=A.CREDIT_CARD, status=S.CURRENT), today) is None  # not adverse
     assert reporting_period(item(dofd=None), today) is None
+
+
+def test_an_item_type_alone_names_no_account():
+    """'A collection that isn't mine' cannot be checked: which one? A creditor, a number, a date or
+    an amount points at it; a public record is one of a kind."""
+    bare = dict(creditor=None, account_number=None, status=None, balance=None, dofd=None)
+    assert decide(item(**bare, claim=C.NOT_MINE)).rule == "I_NO_ITEM"
+    assert decide(item(**bare, account_type=A.INQUIRY, claim=C.UNAUTHORIZED_INQUIRY)).rule == "I_NO_ITEM"
+    assert decide(item(**{**bare, "balance": 612.0}, claim=C.NOT_MINE)).rule == "E_NOT_MINE"
+    assert decide(item(**{**bare, "creditor": "LVNV Funding"}, claim=C.NOT_MINE)).rule == "E_NOT_MINE"
+    assert decide(item(**bare, account_type=A.TAX_LIEN)).rule == "E_TAX_LIEN"

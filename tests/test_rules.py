@@ -45,6 +45,8 @@ def test_amount_formats():
     ("Hard inquiry from CBNA in 06/2026 and I can't remember applying for anything with them.", "conditionally_eligible"),
     ("Amex reports me 30 days late in May 2026 but I don't think I was late, I usually pay early. No proof.",
      "conditionally_eligible"),
+    ("There is a hard inquiry on my report that I did not authorize. Please remove it.", "insufficient_information"),
+    ("There is a hard inquiry from Verizon on my report that I did not authorize.", "eligible"),
 ])
 def test_labels(text, label):
     pred = rc.predict(text)

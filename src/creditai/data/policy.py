@@ -131,8 +131,13 @@ class ItemFacts:
 
     @property
     def identifiable(self) -> bool:
-        """Can the item be pointed at (a creditor, an account number or an item type)?"""
-        return bool(self.creditor or self.account_number or self.account_type is not AccountType.UNKNOWN)
+        """Can the item be pointed at: a creditor, an account number, a public record, or an item
+        type with a date or an amount? "A collection that isn't mine" names no account: the
+        policy's "no account named" (insufficient_information)."""
+        if self.creditor or self.account_number or self.account_type in PUBLIC_RECORDS:
+            return True
+        located = any(d is not None for d in (self.dofd, self.event_date, self.date_opened, self.original_dofd, self.balance))
+        return self.account_type is not AccountType.UNKNOWN and located
 
     @property
     def checkable(self) -> bool:

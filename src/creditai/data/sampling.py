@@ -222,6 +222,11 @@ INSUFFICIENT: list[Scenario] = [
                "status": S.UNKNOWN},
     lambda r: {"claim": r.choice((C.NOT_MINE, C.BALANCE_WRONG, C.WANTS_REMOVAL_ACCURATE, C.IDENTITY_THEFT, C.TOO_OLD)),
                "bureau": _maybe(r, 0.5, r.choice(BUREAUS))},
+    # a kind of item and a clear complaint, but no creditor, number, date or amount: which one?
+    lambda r: (lambda t: {"account_type": t, "bureau": _maybe(r, 0.4, r.choice(BUREAUS)),
+                          "claim": C.UNAUTHORIZED_INQUIRY if t is A.INQUIRY and r.random() < 0.7 else
+                          r.choice((C.NOT_MINE, C.IDENTITY_THEFT, C.LATE_WRONG, C.BALANCE_WRONG, C.WANTS_REMOVAL_ACCURATE))})(
+        r.choice(DEBT_TYPES + (A.INQUIRY, A.INQUIRY))),
 ]
 
 SCENARIOS: dict[str, list[Scenario]] = {
