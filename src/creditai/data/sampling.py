@@ -212,6 +212,15 @@ NOT_ELIGIBLE: list[Scenario] = [
                      admits_accurate=r.random() < 0.7),
 ]
 
+def _unnamed_item(r: random.Random) -> dict:
+    """A kind of item and a clear complaint, but no creditor, number, date or amount: which one?"""
+    t = r.choice(DEBT_TYPES + (A.INQUIRY, A.INQUIRY))
+    bureau = _maybe(r, 0.4, r.choice(BUREAUS))
+    claim = (C.UNAUTHORIZED_INQUIRY if t is A.INQUIRY and r.random() < 0.7 else
+             r.choice((C.NOT_MINE, C.IDENTITY_THEFT, C.LATE_WRONG, C.BALANCE_WRONG, C.WANTS_REMOVAL_ACCURATE)))
+    return {"account_type": t, "bureau": bureau, "claim": claim}
+
+
 INSUFFICIENT: list[Scenario] = [
     lambda r: {"claim": r.choice((C.VAGUE, C.VAGUE, C.NONE)), "bureau": _maybe(r, 0.5, r.choice(BUREAUS))},
     lambda r: {"claim": C.VAGUE, "creditor": r.choice(CREDITORS[r.choice(DEBT_TYPES)]),
@@ -222,11 +231,7 @@ INSUFFICIENT: list[Scenario] = [
                "status": S.UNKNOWN},
     lambda r: {"claim": r.choice((C.NOT_MINE, C.BALANCE_WRONG, C.WANTS_REMOVAL_ACCURATE, C.IDENTITY_THEFT, C.TOO_OLD)),
                "bureau": _maybe(r, 0.5, r.choice(BUREAUS))},
-    # a kind of item and a clear complaint, but no creditor, number, date or amount: which one?
-    lambda r: (lambda t: {"account_type": t, "bureau": _maybe(r, 0.4, r.choice(BUREAUS)),
-                          "claim": C.UNAUTHORIZED_INQUIRY if t is A.INQUIRY and r.random() < 0.7 else
-                          r.choice((C.NOT_MINE, C.IDENTITY_THEFT, C.LATE_WRONG, C.BALANCE_WRONG, C.WANTS_REMOVAL_ACCURATE))})(
-        r.choice(DEBT_TYPES + (A.INQUIRY, A.INQUIRY))),
+    _unnamed_item,
 ]
 
 SCENARIOS: dict[str, list[Scenario]] = {
