@@ -195,7 +195,7 @@ def test_onnx_cache_for_read_only_models(tiny_model: Path, tmp_path: Path, monke
 
 def test_onnx_write_is_atomic(tmp_path: Path):
     """A failed export or quantization leaves neither the target nor its temp file behind."""
-    from creditai.inference.classifier import _write_atomically
+    from creditai.train.common import write_atomically
 
     target = tmp_path / "m" / "model.onnx"
 
@@ -204,9 +204,9 @@ def test_onnx_write_is_atomic(tmp_path: Path):
         raise RuntimeError("export failed")
 
     with pytest.raises(RuntimeError, match="export failed"):
-        _write_atomically(target, half_written)
+        write_atomically(target, half_written)
     assert list((tmp_path / "m").iterdir()) == []
-    _write_atomically(target, lambda tmp: tmp.write_bytes(b"whole"))
+    write_atomically(target, lambda tmp: tmp.write_bytes(b"whole"))
     assert target.read_bytes() == b"whole" and [p.name for p in (tmp_path / "m").iterdir()] == ["model.onnx"]
 
 

@@ -212,6 +212,7 @@ NOT_ELIGIBLE: list[Scenario] = [
                      admits_accurate=r.random() < 0.7),
 ]
 
+
 def _unnamed_item(r: random.Random) -> dict:
     """A kind of item and a clear complaint, but no creditor, number, date or amount: which one?"""
     t = r.choice(DEBT_TYPES + (A.INQUIRY, A.INQUIRY))

@@ -32,6 +32,7 @@ import numpy as np
 from creditai.errors import CreditAIError, ModelNotFoundError
 from creditai.inference.features import with_hints
 from creditai.metrics import softmax
+from creditai.train.common import write_atomically
 
 CALIBRATION_FILE = "calibration.json"
 ONNX_FILE = "model.onnx"
@@ -255,7 +256,7 @@ def _onnx_session(path: Path, *, quantize: bool, num_threads: int) -> Any:
                 from onnxruntime.quantization import QuantType, quantize_dynamic
             except ImportError:
                 raise CreditAIError("int8 ONNX needs the `onnx` package: pip install onnx") from None
-            _write_atomically(model_file, lambda tmp: quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8))
+            write_atomically(model_file, lambda tmp: quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8))
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = num_threads
     opts.inter_op_num_threads = 1
@@ -282,19 +283,6 @@ def _onnx_target(path: Path, name: str = ONNX_FILE) -> Path:
     key = hashlib.sha256(f"{path.resolve()}|{stat and (stat.st_size, stat.st_mtime_ns)}".encode()).hexdigest()[:16]
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "creditai" / "onnx"
     return cache / key / name
-
-
-def _write_atomically(target: Path, write: Any) -> None:
-    """Run `write(tmp)` on a temp file beside `target`, then rename it into place: another
-    worker never loads a half-written model, and a failed write leaves nothing behind."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}{target.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _load_torch_model(path: Path) -> Any:
@@ -342,4 +330,4 @@ def _export_onnx(path: Path, target: Path) -> None:
                 dynamo=False,
             )
 
-    _write_atomically(target, write)
+    write_atomically(target, write)

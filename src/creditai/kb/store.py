@@ -13,7 +13,6 @@ the SQLite file in last (os.replace), so a reader never sees a half-written inde
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from creditai.kb.chunk import Chunk
+from creditai.train.common import write_atomically
 
 DB_NAME = "index.sqlite"
 SCHEMA_VERSION = "2"
@@ -128,30 +128,34 @@ def write_index(
         if matrix.shape[0] != len(chunks):
             raise ValueError("embedding matrix rows do not match the chunks")
         matrix_file = f"embeddings-{gen}.npy"
-        tmp = index_dir / f".{matrix_file}.tmp-{os.getpid()}"
-        with open(tmp, "wb") as fh:
-            np.save(fh, np.ascontiguousarray(matrix, dtype=np.float32))
-        os.replace(tmp, index_dir / matrix_file)
+        rows = np.ascontiguousarray(matrix, dtype=np.float32)
+
+        def write_matrix(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:  # a file object: np.save would append .npy to a bare temp name
+                np.save(fh, rows)
+
+        write_atomically(index_dir / matrix_file, write_matrix)
     meta["matrix_file"] = matrix_file or ""
-    tmp_db = index_dir / f".{DB_NAME}.tmp-{os.getpid()}"
-    tmp_db.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp_db)
-    try:
-        con.executescript(_SCHEMA)
-        con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, "" if v is None else str(v)) for k, v in meta.items()])
-        con.executemany(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(d.key, d.source, d.content_hash, d.title, d.doc_type, json.dumps(d.citations), json.dumps(d.metadata, default=str), d.n_chunks) for d in documents],
-        )
-        con.executemany(
-            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(i, key, c.source, c.ordinal, c.heading, c.text, c.title, c.doc_type, json.dumps(c.citations), c.kind) for i, (key, c) in enumerate(chunks)],
-        )
-        con.executemany("INSERT INTO skipped VALUES (?, ?, ?, ?)", [(k, *v) for k, v in skipped.items()])
-        con.commit()
-    finally:
-        con.close()
-    os.replace(tmp_db, db_path(index_dir))
+
+    def write_db(tmp_db: Path) -> None:
+        con = sqlite3.connect(tmp_db)
+        try:
+            con.executescript(_SCHEMA)
+            con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, "" if v is None else str(v)) for k, v in meta.items()])
+            con.executemany(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(d.key, d.source, d.content_hash, d.title, d.doc_type, json.dumps(d.citations), json.dumps(d.metadata, default=str), d.n_chunks) for d in documents],
+            )
+            con.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(i, key, c.source, c.ordinal, c.heading, c.text, c.title, c.doc_type, json.dumps(c.citations), c.kind) for i, (key, c) in enumerate(chunks)],
+            )
+            con.executemany("INSERT INTO skipped VALUES (?, ?, ?, ?)", [(k, *v) for k, v in skipped.items()])
+            con.commit()
+        finally:
+            con.close()
+
+    write_atomically(db_path(index_dir), write_db)  # the SQLite file last: it names the matrix generation
     for f in index_dir.glob("embeddings-*.npy"):  # older generations
         if f.name != matrix_file:
             f.unlink(missing_ok=True)

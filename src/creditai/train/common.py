@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 METADATA_FILE = "metadata.json"
 TRACKED_LIBRARIES = (
@@ -106,13 +106,26 @@ def library_versions() -> dict[str, str]:
     return out
 
 
+def write_atomically(target: str | Path, write: Callable[[Path], Any]) -> Path:
+    """Run `write(tmp)` on a temp file beside `target`, then rename it into place: a reader never
+    sees a half-written file, and a failed write leaves neither the target nor the temp file."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}{target.suffix}")
+    tmp.unlink(missing_ok=True)  # left by a crashed run with the same pid
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
 def write_json(path: str | Path, data: Any) -> None:
-    """Write JSON atomically (temp file in the same folder, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Write JSON atomically (`write_atomically`)."""
+    text = json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def build_metadata(
