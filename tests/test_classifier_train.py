@@ -164,11 +164,80 @@ def test_onnx_backend_matches_torch(tiny_model: Path, tmp_path: Path):
     model = tmp_path / "classifier"
     shutil.copytree(tiny_model, model)  # the export writes model.onnx beside the weights
     texts = [r["text"] for r in json.loads("[" + ",".join(REALISTIC.read_text().splitlines()[:12]) + "]")]
-    ref = Classifier.load(model, quantize=False).predict_proba(texts)
+    ref = Classifier.load(model, backend="torch", quantize=False).predict_proba(texts)
     onnx = Classifier.load(model, backend="onnx", quantize=False)
     assert {i.name for i in onnx._session.get_inputs()} == {"input_ids", "attention_mask", "token_type_ids"}
     assert onnx.predict_proba(texts) == pytest.approx(ref, abs=1e-4)
     assert (model / "model.onnx").is_file()
+
+
+def test_trainer_verifies_the_default_backend(tiny_model: Path):
+    """Each int8 variant is scored on the test split; `auto` gets ONNX int8 only when it kept macro-F1."""
+    from creditai.inference.classifier import onnx_available
+
+    inf = json.loads((tiny_model / "metadata.json").read_text())["inference"]
+    names = {p.name for p in tiny_model.iterdir()}
+    allowed = inf["max_f1_drop_points"]
+    assert inf["max_f1_drop_points"] == 0.5 and inf["backend"] in ("torch", "onnx")
+    assert inf["quantize"] == ((inf["fp32_macro_f1"] - inf["quantized_macro_f1"]) * 100 <= allowed)
+    if onnx_available():
+        assert inf["onnx_quantize"] == ((inf["fp32_macro_f1"] - inf["onnx_int8_macro_f1"]) * 100 <= allowed)
+        assert "model.int8.onnx" in names and "model.onnx" not in names  # the int8 graph ships, not the fp32 one
+    else:
+        assert inf["onnx_quantize"] is False and "unavailable" in inf["reason"]
+    assert (inf["backend"] == "onnx") == inf["onnx_quantize"]
+    assert "->" in inf["reason"]
+
+
+def test_auto_backend_follows_the_trainer(tiny_model: Path, tmp_path: Path):
+    """`auto` loads what metadata.json names, and the torch fallback where ONNX Runtime is missing."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    import shutil
+
+    from creditai.inference.classifier import Classifier
+
+    model = tmp_path / "classifier"
+    shutil.copytree(tiny_model, model)
+    meta_path = model / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    for backend, onnx_int8, torch_int8 in (("onnx", True, False), ("torch", False, True), ("torch", False, False)):
+        meta["inference"].update(backend=backend, onnx_quantize=onnx_int8, quantize=torch_int8)
+        meta_path.write_text(json.dumps(meta))
+        clf = Classifier.load(model)
+        assert (clf.backend, clf.quantized) == (backend, onnx_int8 or torch_int8)
+
+    meta["inference"].update(backend="onnx", onnx_quantize=True, quantize=True)
+    meta_path.write_text(json.dumps(meta))
+    code = ("import sys; sys.modules['onnxruntime'] = None\n"  # as on a machine without the onnx extra
+            "from creditai.inference.classifier import Classifier\n"
+            f"c = Classifier.load({str(model)!r}); print(c.backend, c.quantized)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["torch", "True"]
+
+
+def test_onnx_batches_in_parallel_match_one_by_one(tiny_model: Path, tmp_path: Path):
+    """Several batches on single-threaded workers give the probabilities of one batch at a time."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    import shutil
+
+    from creditai.inference.classifier import Classifier
+
+    model = tmp_path / "classifier"
+    shutil.copytree(tiny_model, model)
+    texts = [r["text"] for r in json.loads("[" + ",".join(REALISTIC.read_text().splitlines()[:30]) + "]")]
+    serial = Classifier.load(model, backend="onnx", quantize=True, num_threads=1)
+    parallel = Classifier.load(model, backend="onnx", quantize=True, num_threads=2)
+    expected = serial.predict_proba(texts, batch_size=4)
+    assert serial._pool is None
+    got = parallel.predict_proba(texts, batch_size=4)
+    assert parallel._pool is not None  # 8 batches went to the workers
+    assert got == pytest.approx(expected, abs=1e-5)
+    # one batch runs on the latency session, all threads
+    assert parallel.predict_proba(texts[:3], batch_size=4) == pytest.approx(serial.predict_proba(texts[:3], batch_size=4),
+                                                                           abs=1e-5)
 
 
 def test_onnx_cache_for_read_only_models(tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -215,7 +284,7 @@ def test_fp32_matches_trainer_metrics(tiny_model: Path, tiny_data: Path):
     from creditai.inference.classifier import Classifier
 
     rows = [json.loads(line) for line in (tiny_data / "test.jsonl").read_text().splitlines()]
-    clf = Classifier.load(tiny_model, quantize=False)
+    clf = Classifier.load(tiny_model, backend="torch", quantize=False)
     preds = clf.predict([r["text"] for r in rows])
     acc = sum(p.label == r["label"] for p, r in zip(preds, rows)) / len(rows)
     tm = json.loads((tiny_model / "test_metrics.json").read_text())

@@ -353,7 +353,7 @@ def test_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError, match="CREDITAI_MAX_BATCH"):
         ServiceSettings.from_env()
     monkeypatch.delenv("CREDITAI_MAX_BATCH")
-    assert ServiceSettings.from_env().classifier_backend == "torch"
+    assert ServiceSettings.from_env().classifier_backend == "auto"
     monkeypatch.setenv("CREDITAI_CLASSIFIER_BACKEND", "onnx")
     assert ServiceSettings.from_env().classifier_backend == "onnx"
     monkeypatch.setenv("CREDITAI_CLASSIFIER_BACKEND", "tensorflow")

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from creditai.errors import CreditAIError, DataError
+from creditai.inference.classifier import DEFAULT_BATCH_SIZE
 
 
 def _default_model_dir() -> Path:
@@ -28,16 +29,17 @@ def classify(
                                     help="Below this model confidence the rule-based classifier decides."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
     text_field: str = typer.Option("text", "--text-field", help="Field holding the text in --input rows."),
-    batch_size: int = typer.Option(32, "--batch-size", min=1),
-    backend: str = typer.Option("torch", "--backend",
-                                help="Model runtime: torch | onnx (ONNX Runtime, needs creditai[onnx])."),
+    batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1),
+    backend: str = typer.Option("auto", "--backend",
+                                help="Model runtime: auto (what the trainer verified: ONNX int8 when it kept "
+                                     "macro-F1) | torch | onnx (ONNX Runtime, needs creditai[onnx])."),
 ) -> None:
     """Classify dispute eligibility with the fine-tuned model (rules fallback when unsure or untrained)."""
     from creditai.inference.classifier import BACKENDS
     from creditai.inference.eligibility import EligibilityPredictor
 
     if backend not in BACKENDS:  # checked before loading: a load error would only fall back to the rules
-        raise CreditAIError(f"--backend must be torch or onnx (got {backend!r})")
+        raise CreditAIError(f"--backend must be auto, torch or onnx (got {backend!r})")
     if (text is None) == (input is None):
         raise CreditAIError("give either a TEXT argument or --input FILE.jsonl (not both)")
     if text is not None and not text.strip():

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from creditai import LABELS
+from creditai.inference.classifier import DEFAULT_BATCH_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class EligibilityPredictor:
     """Model + rules. Thread-safe: share one instance across a web service's workers."""
 
     def __init__(self, model_dir: str | Path | None = None, threshold: float = 0.7, *, quantize: bool | None = None,
-                 backend: str = "torch", load: bool = True):
+                 backend: str = "auto", load: bool = True):
         from creditai.paths import classifier_dir
 
         self.model_dir = Path(model_dir) if model_dir is not None else classifier_dir()
@@ -127,7 +128,7 @@ class EligibilityPredictor:
             rules = self._rules
         return rules.predict(text)
 
-    def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[Eligibility]:
+    def predict(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[Eligibility]:
         texts = list(texts)
         clf = self._classifier
         preds = clf.predict(texts, batch_size=batch_size) if clf is not None and texts else [None] * len(texts)

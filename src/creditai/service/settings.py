@@ -14,7 +14,7 @@ CREDITAI_* variables below; tests build one directly with the values they need.
 | api_keys              | CREDITAI_API_KEYS (comma-sep.)  | none: the API is open (warning logged)|
 | database_url          | CREDITAI_DATABASE_URL           | sqlite:///var/creditai_audit.sqlite   |
 | confidence_threshold  | CREDITAI_CONFIDENCE_THRESHOLD   | 0.7                                   |
-| classifier_backend    | CREDITAI_CLASSIFIER_BACKEND     | torch (or onnx: ONNX Runtime)         |
+| classifier_backend    | CREDITAI_CLASSIFIER_BACKEND     | auto (trainer's choice), torch, onnx  |
 | classifier_dir        | CLASSIFIER_OUTPUT               | paths.classifier_dir()                |
 | embeddings_dir        | EMBEDDINGS_OUTPUT               | paths.embeddings_dir()                |
 | index_dir             | CREDITAI_INDEX_DIR              | paths.index_dir()                     |
@@ -69,8 +69,9 @@ class ServiceSettings(BaseModel):
     api_keys: tuple[str, ...] = Field((), description="Accepted API keys; empty means the API is open.")
     database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy URL of the audit store.")
     confidence_threshold: float = Field(0.7, ge=0.0, le=1.0, description="Below it the classifier defers to rules.")
-    classifier_backend: Literal["torch", "onnx"] = Field(
-        "torch", description="Classifier runtime: torch, or onnx (ONNX Runtime; needs creditai[onnx]).")
+    classifier_backend: Literal["auto", "torch", "onnx"] = Field(
+        "auto", description="Classifier runtime: auto (the trainer's verified choice), torch, or onnx "
+                            "(ONNX Runtime; needs creditai[onnx]).")
     classifier_dir: Path = Field(default_factory=paths.classifier_dir, description="Trained classifier.")
     embeddings_dir: Path = Field(default_factory=paths.embeddings_dir, description="Trained embeddings.")
     index_dir: Path = Field(default_factory=paths.index_dir, description="Knowledge-base index.")
