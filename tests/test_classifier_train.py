@@ -206,6 +206,7 @@ def test_auto_backend_follows_the_trainer(tiny_model: Path, tmp_path: Path):
         meta_path.write_text(json.dumps(meta))
         clf = Classifier.load(model)
         assert (clf.backend, clf.quantized) == (backend, onnx_int8 or torch_int8)
+    assert not (model / "model.onnx").exists()  # the shipped int8 graph is used as is, no fp32 re-export
 
     meta["inference"].update(backend="onnx", onnx_quantize=True, quantize=True)
     meta_path.write_text(json.dumps(meta))

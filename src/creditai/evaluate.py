@@ -132,6 +132,7 @@ def evaluate_classifier(inputs: EvalInputs) -> dict[str, Any]:
         out["model_dir"] = str(inputs.classifier_dir)
         meta = json.loads((inputs.classifier_dir / "metadata.json").read_text()) if (inputs.classifier_dir / "metadata.json").is_file() else {}
         out["model_version"] = meta.get("created_at")
+        out["inference"] = {"backend": model.backend, "int8": model.quantized}  # as served (backend auto)
     else:
         out["status"] = "missing"
         out["reason"] = f"no trained classifier in {inputs.classifier_dir}; baselines only"

@@ -26,6 +26,10 @@ def _classifier_md(sec: dict[str, Any]) -> list[str]:
     sets = sorted(set(sec.get("baselines", {}).get("rules", {})) | set(sec.get("datasets", {})))
     if not sets:
         return lines
+    inf = sec.get("inference")
+    if inf:
+        lines += [f"The model runs as served: {inf['backend']} {'int8' if inf['int8'] else 'fp32'} "
+                  "(the trainer's verified default).", ""]
     lines += ["| dataset | system | n | accuracy | macro-F1 | ECE |", "|---|---|---:|---:|---:|---:|"]
     for ds in sets:
         rows = [("fine-tuned model", sec.get("datasets", {}).get(ds)),
