@@ -393,8 +393,9 @@ def train_classifier(
                 "test_ece_after": test_metrics["ece_after"],
                 "bins": ECE_BINS,
             }
-            inference = _choose_inference(saved.to("cpu"), tokenizer, test_ds, test_metrics["macro_f1"], cfg, tmp)
+            inference = _choose_inference(saved.to("cpu"), tokenizer, test_ds, cfg, tmp)
             test_metrics["quantized_macro_f1"] = inference.get("quantized_macro_f1")
+            test_metrics["onnx_int8_macro_f1"] = inference.get("onnx_int8_macro_f1")
             for f in tmp.iterdir():  # safetensors writes 0600; the service may run as another user
                 if f.is_file():
                     f.chmod(0o644)
@@ -497,7 +498,7 @@ def _best_epoch(trainer: Any) -> float | None:
     return None
 
 
-def _choose_inference(model: Any, tokenizer: Any, test_ds: _EncodedDataset, fp32_f1: float, cfg: ClassifierConfig,
+def _choose_inference(model: Any, tokenizer: Any, test_ds: _EncodedDataset, cfg: ClassifierConfig,
                       model_dir: Path) -> dict[str, Any]:
     """Decide the default inference backend and precision, each int8 variant only when it keeps macro-F1.
 
@@ -505,7 +506,8 @@ def _choose_inference(model: Any, tokenizer: Any, test_ds: _EncodedDataset, fp32
     `model_dir` and quantized there), torch int8 dynamic quantization of the nn.Linear layers,
     torch fp32. An int8 variant qualifies when `cfg.quantize` and its macro-F1 on the generated
     test split is within QUANTIZE_MAX_F1_DROP points of fp32 (the hand-written realistic set
-    is never used for model selection). `Classifier.load(backend="auto")` reads the result
+    is never used for model selection); every variant is scored on the CPU, fp32 included.
+    `Classifier.load(backend="auto")` reads the result
     from metadata.json -> inference: `backend`, `onnx_quantize` (for ONNX) and `quantize`
     (for torch, also the fallback where ONNX Runtime is not installed).
     """
@@ -520,7 +522,7 @@ def _choose_inference(model: Any, tokenizer: Any, test_ds: _EncodedDataset, fp32
         "backend": "torch",
         "quantize": False,
         "onnx_quantize": False,
-        "fp32_macro_f1": fp32_f1,
+        "fp32_macro_f1": None,
         "quantized_macro_f1": None,
         "onnx_int8_macro_f1": None,
         "max_f1_drop_points": QUANTIZE_MAX_F1_DROP,
