@@ -163,9 +163,10 @@ class Classifier:
         inference = metadata.get("inference", {})
         if backend == "auto":
             backend = inference.get("backend", "torch")
-            graph = _onnx_file(path, ONNX_INT8_FILE if inference.get("onnx_quantize") else ONNX_FILE)
-            if backend == "onnx" and not onnx_available(export=not graph.is_file()):
-                backend = "torch"  # the `onnx` extra is not installed here: the verified torch fallback
+            if backend == "onnx":
+                graph = _onnx_file(path, ONNX_INT8_FILE if inference.get("onnx_quantize") else ONNX_FILE)
+                if not onnx_available(export=not graph.is_file()):
+                    backend = "torch"  # the `onnx` extra is not installed here: the verified torch fallback
         calibration = _read_json(path / CALIBRATION_FILE)
         config = AutoConfig.from_pretrained(path)
         labels = [config.id2label[i] for i in range(config.num_labels)]

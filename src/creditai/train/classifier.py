@@ -393,7 +393,8 @@ def train_classifier(
                 "test_ece_after": test_metrics["ece_after"],
                 "bins": ECE_BINS,
             }
-            inference = _choose_inference(saved.to("cpu"), tokenizer, test_ds, cfg, tmp)
+            inference = _choose_inference(saved.to("cpu"), tokenizer, test_ds, cfg, tmp,
+                                          fp32_logits=test_logits if eval_device == "cpu" else None)
             test_metrics["quantized_macro_f1"] = inference.get("quantized_macro_f1")
             test_metrics["onnx_int8_macro_f1"] = inference.get("onnx_int8_macro_f1")
             for f in tmp.iterdir():  # safetensors writes 0600; the service may run as another user
@@ -499,17 +500,18 @@ def _best_epoch(trainer: Any) -> float | None:
 
 
 def _choose_inference(model: Any, tokenizer: Any, test_ds: _EncodedDataset, cfg: ClassifierConfig,
-                      model_dir: Path) -> dict[str, Any]:
+                      model_dir: Path, fp32_logits: np.ndarray | None = None) -> dict[str, Any]:
     """Decide the default inference backend and precision, each int8 variant only when it keeps macro-F1.
 
     Candidates, fastest first on a 2-core CPU: ONNX Runtime int8 (the graph exported into
     `model_dir` and quantized there), torch int8 dynamic quantization of the nn.Linear layers,
     torch fp32. An int8 variant qualifies when `cfg.quantize` and its macro-F1 on the generated
     test split is within QUANTIZE_MAX_F1_DROP points of fp32 (the hand-written realistic set
-    is never used for model selection); every variant is scored on the CPU, fp32 included.
-    `Classifier.load(backend="auto")` reads the result
-    from metadata.json -> inference: `backend`, `onnx_quantize` (for ONNX) and `quantize`
-    (for torch, also the fallback where ONNX Runtime is not installed).
+    is never used for model selection); every variant is scored on the CPU, fp32 included
+    (`fp32_logits`: the test logits when they were already computed there).
+    `Classifier.load(backend="auto")` reads the result from metadata.json -> inference:
+    `backend`, `onnx_quantize` (for ONNX) and `quantize` (for torch, also the fallback where
+    ONNX Runtime is not installed).
     """
     import copy
 
@@ -531,7 +533,7 @@ def _choose_inference(model: Any, tokenizer: Any, test_ds: _EncodedDataset, cfg:
         decision["reason"] = "quantize disabled in the config -> torch fp32"
         return decision
     reasons = []
-    fp32 = f1(_predict_logits(model, tokenizer, test_ds))
+    fp32 = f1(fp32_logits if fp32_logits is not None else _predict_logits(model, tokenizer, test_ds))
     decision["fp32_macro_f1"] = fp32
     try:
         from creditai.inference.classifier import quantize_model
@@ -569,6 +571,8 @@ def _predict_logits(model: Any, tokenizer: Any, ds: _EncodedDataset, batch_size:
     from creditai.inference.classifier import _run_onnx
 
     onnx = not hasattr(model, "parameters")
+    if not onnx:
+        import torch
     out = []
     for i in range(0, len(ds), batch_size):
         feats = [{k: v[i + j] for k, v in ds.encodings.items()} for j in range(min(batch_size, len(ds) - i))]
@@ -578,8 +582,6 @@ def _predict_logits(model: Any, tokenizer: Any, ds: _EncodedDataset, batch_size:
             segments = b.get("token_type_ids", np.zeros_like(ids)).astype(np.int64)
             out.append(_run_onnx(model, ids, b["attention_mask"].astype(np.int64), segments))
             continue
-        import torch
-
         with torch.inference_mode():
             batch = tokenizer.pad(feats, return_tensors="pt").to(model.device)
             out.append(model(**batch).logits.float().cpu().numpy())
