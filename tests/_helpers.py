@@ -1,0 +1,57 @@
+"""Helpers shared by several test modules: a hand-built PDF and a linear-growth check."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+
+def make_pdf(content: bytes, stream_dict: bytes = b"") -> bytes:
+    """A one-page PDF whose page content stream is `content` (already encoded as the
+    filters in `stream_dict` say, e.g. b"/Filter /FlateDecode"), with a valid xref."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d %s >>\nstream\n" % (len(content), stream_dict) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def best_time(fn: Callable[[Any], Any], arg: Any, reps: int = 3) -> float:
+    """The fastest of `reps` calls of fn(arg), in seconds (the least disturbed by other work)."""
+    best = float("inf")
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn(arg)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def assert_linear_growth(fn: Callable[[str], Any], make: Callable[[int], str], label: str, *,
+                         small: int = 5_000, large: int = 20_000, floor: float = 0.004, reps: int = 3) -> None:
+    """4x the input may cost at most ~6x the time (a quadratic pattern costs ~16x). `floor`
+    seconds of slack keep a 1 ms call from failing on noise; up to three tries, because a
+    real quadratic fails all of them on a busy 2-core machine."""
+    fn(make(100))  # warm caches (compiled patterns, translation tables)
+    a = b = 0.0
+    for _attempt in range(3):
+        a, b = best_time(fn, make(small), reps), best_time(fn, make(large), reps)
+        if b <= 6 * a + floor:
+            return
+    pytest.fail(f"{label}: {small} chars {a * 1e3:.1f} ms, {large} chars {b * 1e3:.1f} ms "
+                f"({b / max(a, 1e-9):.1f}x for {large / small:.0f}x the input)")
