@@ -3,17 +3,30 @@
 Garbage is never indexed: binary files (NUL bytes, undecodable bytes, control characters,
 U+FFFD replacement characters) and text that is mostly not words (scraped stylesheets,
 scripts, JSON) raise `SkipFile` with the reason, which `build_index` logs as a warning.
+
+Knowledge-base folders hold files nobody reviewed (scraped pages, downloaded PDFs), so one
+hostile or broken file must cost bounded time and memory and be skipped, never abort a build:
+a file is read once (`read_source`, size-capped before reading) and parsed from memory; the
+MAX_* caps below bound what it may expand into; YAML anchors/aliases are refused (a few
+hundred bytes of nested aliases serialize to hundreds of MB); and any exception while
+parsing one file (pypdf errors and limits, zlib, RecursionError, MemoryError, YAML,
+UnicodeError, ...) becomes `SkipFile` with a one-line reason.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
+import json
 import logging
+import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 
@@ -24,6 +37,20 @@ DEFAULT_DOC_TYPE = "general"
 # A directory walk skips folder READMEs (they describe the folder, they are not KB content).
 SKIPPED_NAMES = {"readme.md", "readme.txt", "readme"}
 
+# Resource caps; a file over one is skipped with a reason that names the cap. They are read
+# at call time, so a caller (or a test) may change them on the module.
+MAX_FILE_BYTES = 20 * 1024 * 1024  # raw file size, checked before the file is read
+MAX_PDF_PAGES = 500
+# Decompressed output of one PDF stream (pypdf's per-filter output limits, which default to
+# 75 MB); a Flate bomb of a few hundred bytes stops here instead of inflating to gigabytes.
+MAX_PDF_STREAM_BYTES = 16 * 1024 * 1024
+MAX_TEXT_CHARS = 2_000_000  # extracted text of one file (~1,000 pages of prose)
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_METADATA_BYTES = 32 * 1024  # JSON of what the index stores per document besides its text
+# Bumped when the rules above change in kind (not just in value), so that `build_index`
+# re-checks documents and skipped files it remembers by content hash.
+INGEST_RULES_VERSION = 2
+
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?", re.S)
 _WORDLIKE = re.compile(r"[(\"'“‘\[]?[^\W\d_]+(?:[-'’.][^\W\d_]+)*[)\"'”’\].,;:!?]*")
 _CODE_CHARS = set("{}[];=<>|\\*/#$%^~`")
@@ -31,6 +58,53 @@ _CODE_CHARS = set("{}[];=<>|\\*/#$%^~`")
 
 class SkipFile(Exception):
     """A file that must not be indexed; the message says why."""
+
+
+def describe_error(exc: BaseException, limit: int = 200) -> str:
+    """`Type: message` of an exception on one line of at most `limit` characters (skip
+    reasons end up in log lines and in the index's skipped table)."""
+    try:
+        msg = " ".join(str(exc).split())
+    except Exception:  # a broken __str__ must not turn a skip into a crash
+        msg = ""
+    text = f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def ingest_rules() -> str:
+    """The rules and caps files are ingested under, as one string. `build_index` stores it
+    with the index and re-checks remembered files when it changes."""
+    caps = (MAX_FILE_BYTES, MAX_PDF_PAGES, MAX_PDF_STREAM_BYTES, MAX_TEXT_CHARS, MAX_FRONT_MATTER_BYTES, MAX_METADATA_BYTES)
+    return f"v{INGEST_RULES_VERSION}:" + ",".join(str(c) for c in caps)
+
+
+def _kb(n: int) -> str:
+    return f"{n / 1024:,.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
+
+
+def _over(size: int, cap: int) -> str:
+    """'95 KB > 64 KB cap' for a skip reason; in bytes when rounding would hide the difference."""
+    a, b = _kb(size), _kb(cap)
+    return f"{a} > {b} cap" if a != b else f"{size:,} bytes > {cap:,} bytes cap"
+
+
+def read_source(path: str | Path) -> bytes:
+    """The bytes of `path`, read once; `SkipFile` when unreadable or over MAX_FILE_BYTES.
+
+    The size is checked on the open file before reading, and the read stops one byte past
+    the cap, so a file that grows meanwhile cannot take more memory than the cap either.
+    """
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size <= MAX_FILE_BYTES:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+                size = len(raw)
+    except OSError as exc:
+        raise SkipFile(f"unreadable ({exc.strerror or exc})") from None
+    if size > MAX_FILE_BYTES:
+        raise SkipFile(f"file too large ({_over(size, MAX_FILE_BYTES)})")
+    return raw
 
 
 @dataclass
@@ -100,16 +174,47 @@ def _decode(raw: bytes, path: Path) -> str:
 # --------------------------------------------------------------------------- formats
 
 
+class _AliasesRefused(yaml.YAMLError):
+    """Front matter that uses YAML anchors or aliases."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """`yaml.safe_load` semantics, but anchors and aliases are refused.
+
+    An alias shares a node, so a few hundred bytes of nested aliases ("billion laughs")
+    become millions of strings once the metadata is serialized to JSON for the index.
+    Front matter has no need for them; merge keys (`<<: *base`) are refused too.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _AliasesRefused(f"anchor/alias at line {event.start_mark.line + 1}")
+        return super().compose_node(parent, index)
+
+
 def split_front_matter(text: str, path: Path | str = "") -> tuple[dict[str, Any], str]:
-    """(front matter mapping, body) of a markdown text; ({}, text) when there is none."""
+    """(front matter mapping, body) of a markdown text; ({}, text) when there is none.
+
+    Raises `SkipFile` when the front matter is over MAX_FRONT_MATTER_BYTES, uses YAML
+    anchors/aliases, or does not parse: the document's type, citations and questions
+    would be wrong, so it is not indexed until the front matter is fixed (this used to be
+    a warning with the file indexed without metadata). A block that parses to something
+    other than a mapping counts as no metadata. `path` is accepted for older callers.
+    """
     m = _FRONT_MATTER.match(text)
     if not m:
         return {}, text
+    block = m.group(1)
+    size = len(block.encode("utf-8", "replace"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        raise SkipFile(f"front matter too large ({_over(size, MAX_FRONT_MATTER_BYTES)})")
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError as exc:
-        log.warning("%s: invalid front matter ignored (%s)", path, getattr(exc, "problem", exc))
-        meta = {}
+        meta = yaml.load(block, Loader=_NoAliasLoader) or {}
+    except _AliasesRefused:
+        raise SkipFile("front matter uses YAML anchors/aliases") from None
+    except Exception as exc:  # YAMLError, and what constructors raise: bad dates, huge ints, deep nesting
+        raise SkipFile(f"invalid front matter ({describe_error(exc)})") from None
     if not isinstance(meta, dict):
         meta = {}
     return meta, text[m.end():]
@@ -172,20 +277,90 @@ def html_to_text(html: str) -> tuple[str, str]:
     return " ".join(parser.title.split()), parser.text()
 
 
-def pdf_to_text(path: Path) -> tuple[str, str]:
-    """(title, text) of a PDF via pypdf; pages are separated by blank lines."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+# pypdf Configuration fields bounded by MAX_PDF_STREAM_BYTES (each filter's decompressed
+# output and image buffers); fields an installed pypdf lacks are left out.
+_PDF_OUTPUT_LIMITS = (
+    "zlib_maximum_output_length",
+    "lzw_maximum_output_length",
+    "run_length_maximum_output_length",
+    "brotli_maximum_output_length",
+    "jbig2_maximum_output_length",
+    "array_based_stream_maximum_output_length",
+    "image_maximum_buffer_size",
+)
 
-    try:
-        reader = PdfReader(str(path))
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
-        title = ""
-        if reader.metadata and reader.metadata.title:
-            title = str(reader.metadata.title)
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise SkipFile(f"unreadable PDF ({exc})") from None
+
+@contextmanager
+def _pdf_limits() -> Iterator[None]:
+    """pypdf's resource limits lowered to our caps for the duration of one parse.
+
+    pypdf's configuration is a context variable (`pypdf.apply_configuration`), so this
+    changes nothing for other threads or other pypdf users. A limit already set lower is
+    kept. A pypdf without per-call configuration keeps its own defaults; the page and text
+    caps still apply.
+    """
+    import pypdf
+
+    apply = getattr(pypdf, "apply_configuration", None)
+    get = getattr(pypdf, "get_configuration", None)
+    if apply is None or get is None:
+        yield
+        return
+    current = get()
+    names = {f.name for f in dataclasses.fields(current)}
+    caps = {name: MAX_PDF_STREAM_BYTES for name in _PDF_OUTPUT_LIMITS}
+    caps["maximum_declared_stream_length"] = MAX_FILE_BYTES  # a stream cannot be longer than its file
+    overrides = {}
+    for name, cap in caps.items():
+        if name in names:
+            old = getattr(current, name)
+            overrides[name] = cap if not old or old <= 0 else min(old, cap)  # 0 means "no limit" in pypdf
+    with apply(**overrides):
+        yield
+
+
+def _pdf_pages_text(raw: bytes) -> tuple[str, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(raw))
+    n_pages = len(reader.pages)
+    if n_pages > MAX_PDF_PAGES:
+        raise SkipFile(f"too many PDF pages ({n_pages:,} > {MAX_PDF_PAGES:,} cap)")
+    pages: list[str] = []
+    total = 0
+    for i, page in enumerate(reader.pages, 1):
+        text = (page.extract_text() or "").strip()
+        total += len(text)
+        if total > MAX_TEXT_CHARS:  # stop extracting as soon as the cap is passed
+            raise SkipFile(f"text too long (over {MAX_TEXT_CHARS:,} characters in the first {i} of {n_pages} pages)")
+        pages.append(text)
+    title = ""
+    if reader.metadata and reader.metadata.title:
+        title = str(reader.metadata.title)
     return title, "\n\n".join(p for p in pages if p)
+
+
+def pdf_to_text(source: bytes | str | Path) -> tuple[str, str]:
+    """(title, text) of a PDF via pypdf; pages are separated by blank lines.
+
+    `source` is the file's bytes (or a path, read once with `read_source`); pypdf parses
+    them from memory, never reopening the file. Parsing runs under MAX_PDF_PAGES,
+    MAX_TEXT_CHARS and, per stream, MAX_PDF_STREAM_BYTES of decompressed output. Any error
+    (pypdf's of every kind, its LimitReachedError included, zlib, RecursionError on deep
+    object nesting, MemoryError) becomes `SkipFile`.
+    """
+    raw = bytes(source) if isinstance(source, (bytes, bytearray, memoryview)) else read_source(source)
+    try:
+        with _pdf_limits():
+            return _pdf_pages_text(raw)
+    except SkipFile:
+        raise
+    except Exception as exc:
+        from pypdf import errors
+
+        limit = getattr(errors, "LimitReachedError", ())
+        what = "PDF over a pypdf resource limit" if limit and isinstance(exc, limit) else "unreadable PDF"
+        raise SkipFile(f"{what} ({describe_error(exc)})") from exc
 
 
 # --------------------------------------------------------------------------- documents
@@ -214,23 +389,59 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def load_document(path: str | Path) -> Document:
-    """Read one file into a `Document`; raise `SkipFile` for unsupported or garbage files."""
+def metadata_size(doc: Document) -> int:
+    """Bytes of JSON the index stores for `doc` besides its text (title, type, citations,
+    jurisdiction, questions and the other front-matter fields), serialized as the store
+    does. Raises TypeError/ValueError when that JSON cannot be written at all (e.g. a YAML
+    date used as a mapping key)."""
+    record = {
+        "title": doc.title,
+        "doc_type": doc.doc_type,
+        "citations": doc.citations,
+        "jurisdiction": doc.jurisdiction,
+        "questions": doc.questions,
+        "format": doc.fmt,
+        **doc.metadata,
+    }
+    return len(json.dumps(record, default=str).encode("utf-8"))
+
+
+def load_document(path: str | Path, raw: bytes | None = None) -> Document:
+    """Read one file into a `Document`; raise `SkipFile` for unsupported, oversized, garbage
+    or unparsable files, with a one-line reason.
+
+    `raw` is the file's bytes when the caller has read them already (`build_index` hashes
+    them first), so that each file is read exactly once. Any exception while parsing one
+    file becomes `SkipFile`: a bad file must never abort a build.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise SkipFile(f"unsupported file type {suffix or '(none)'}")
+    if raw is None:
+        raw = read_source(path)
+    elif len(raw) > MAX_FILE_BYTES:
+        raise SkipFile(f"file too large ({_over(len(raw), MAX_FILE_BYTES)})")
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SkipFile(f"unreadable ({exc.strerror or exc})") from None
+        doc = _parse_document(path, suffix, raw)
+        size = metadata_size(doc)
+    except SkipFile:
+        raise
+    except Exception as exc:  # MemoryError, RecursionError, UnicodeError, parser bugs: skip this file only
+        raise SkipFile(f"could not be parsed ({describe_error(exc)})") from exc
+    if size > MAX_METADATA_BYTES:
+        raise SkipFile(f"metadata too large (JSON of {_over(size, MAX_METADATA_BYTES)})")
+    return doc
+
+
+def _parse_document(path: Path, suffix: str, raw: bytes) -> Document:
     digest = content_hash(raw)
     meta: dict[str, Any] = {}
     title = ""
     if suffix == ".pdf":
         if not raw.startswith(b"%PDF"):
             raise SkipFile("not a PDF (no %PDF header)")
-        title, body = pdf_to_text(path)
+        title, body = pdf_to_text(raw)
         fmt = "pdf"
     else:
         text = _decode(raw, path)
@@ -245,6 +456,8 @@ def load_document(path: str | Path) -> Document:
         else:
             meta, body = split_front_matter(text, path)
             fmt = "md"
+    if len(body) > MAX_TEXT_CHARS:
+        raise SkipFile(f"text too long ({len(body):,} characters > {MAX_TEXT_CHARS:,} cap)")
     reason = garbage_reason(body)
     if reason:
         raise SkipFile(reason)

@@ -25,7 +25,7 @@ import numpy as np
 from creditai import paths
 from creditai.kb import store
 from creditai.kb.chunk import DEFAULT_CHUNK_SIZE, DEFAULT_OVERLAP, Chunk, Unit, chunk_document, question_rows
-from creditai.kb.ingest import SkipFile, content_hash, iter_source_files, load_document
+from creditai.kb.ingest import SkipFile, content_hash, describe_error, ingest_rules, iter_source_files, load_document, read_source
 
 log = logging.getLogger(__name__)
 
@@ -525,6 +525,13 @@ def build_index(
     new and changed ones are re-chunked and re-embedded; documents whose files are gone
     are removed. A different embeddings model (or chunking) re-embeds (re-chunks) all.
     Garbage files are skipped with a warning and never indexed.
+
+    Each file is read once (`read_source`, size-capped): its bytes are hashed and, when
+    new or changed, parsed from memory. A file that fails in any way (unreadable, over a
+    cap, unparsable, unchunkable) is skipped with a warning that names it; the build goes
+    on. Skipped files are remembered by hash; when the ingest rules or caps change
+    (`ingest_rules`), remembered files are checked again, and unchanged documents are
+    re-parsed (not re-embedded) to check that they still pass.
     """
     t0 = time.perf_counter()
     sources = list(sources) if sources is not None else paths.knowledge_base_dirs()
@@ -548,6 +555,8 @@ def build_index(
             stats.warnings.append(msg)
     params = {"chunk_size": str(chunk_size), "overlap": str(overlap), "unit": unit}
     same_chunking = old is not None and all(old.meta.get(k) == v for k, v in params.items())
+    rules = ingest_rules()
+    same_rules = old is not None and old.meta.get("ingest_rules") == rules
     same_model = old is not None and old.matrix is not None and fingerprint is not None and old.embedding_fingerprint == fingerprint
 
     old_chunks: dict[str, list[int]] = {}
@@ -564,24 +573,33 @@ def build_index(
         from tqdm import tqdm
 
         iterator = tqdm(files, desc="reading", unit="file")
+
+    def skip(f: Path, key: str, raw_hash: str, reason: str) -> None:
+        skipped[key] = (_display(f), raw_hash, reason)
+        stats.skipped += 1
+        msg = f"{f}: skipped: {reason}"
+        log.warning(msg)
+        stats.warnings.append(msg)
+
     for f in iterator:
         key = str(f.resolve())
         try:
-            raw_hash = content_hash(f.read_bytes())
-        except OSError as exc:
-            stats.skipped += 1
-            stats.warnings.append(f"{f}: skipped: unreadable ({exc.strerror or exc})")
+            raw = read_source(f)  # the only read of this file: hashed here, parsed from these bytes below
+        except SkipFile as exc:  # unreadable or over the size cap: not read, so no hash to remember
+            skip(f, key, "", str(exc))
             continue
+        raw_hash = content_hash(raw)
         prev = old.documents.get(key) if old is not None else None
-        if old is not None and key in old.skipped and old.skipped[key][1] == raw_hash:
-            reason = old.skipped[key][2]  # known garbage, unchanged: do not re-parse
-            skipped[key] = (_display(f), raw_hash, reason)
-            stats.skipped += 1
-            msg = f"{f}: skipped: {reason}"
-            log.warning(msg)
-            stats.warnings.append(msg)
+        if same_rules and key in old.skipped and old.skipped[key][1] == raw_hash:
+            skip(f, key, raw_hash, old.skipped[key][2])  # known garbage, unchanged: do not re-parse
             continue
         if prev is not None and prev.content_hash == raw_hash and same_chunking:
+            if not same_rules:  # indexed under other rules: it must still pass them (its chunks are kept)
+                try:
+                    load_document(f, raw)
+                except SkipFile as exc:
+                    skip(f, key, raw_hash, str(exc))
+                    continue
             documents.append(prev)
             for i in old_chunks.get(key, []):
                 rows.append((key, old.chunks[i]))
@@ -589,18 +607,17 @@ def build_index(
             stats.unchanged += 1
             continue
         try:
-            doc = load_document(f)
+            doc = load_document(f, raw)
+            doc.path = _display(f)
+            chunks = chunk_document(doc, chunk_size, overlap, unit)
+            if chunks:
+                chunks += question_rows(doc)
         except SkipFile as exc:
-            skipped[key] = (_display(f), raw_hash, str(exc))
-            stats.skipped += 1
-            msg = f"{f}: skipped: {exc}"
-            log.warning(msg)
-            stats.warnings.append(msg)
+            skip(f, key, raw_hash, str(exc))
             continue
-        doc.path = _display(f)
-        chunks = chunk_document(doc, chunk_size, overlap, unit)
-        if chunks:
-            chunks += question_rows(doc)
+        except Exception as exc:  # a chunking failure on one odd document must not abort the build
+            skip(f, key, raw_hash, f"could not be chunked ({describe_error(exc)})")
+            continue
         documents.append(
             store.DocRecord(key, doc.path, raw_hash, doc.title, doc.doc_type, doc.citations, {**doc.metadata, "jurisdiction": doc.jurisdiction, "format": doc.fmt, "questions": doc.questions}, sum(c.kind == "content" for c in chunks))
         )
@@ -636,6 +653,7 @@ def build_index(
         "embedding_fingerprint": fingerprint or "",
         "embedding_dim": getattr(emb, "dim", 0) or 0,
         "sources": os.pathsep.join(str(s) for s in sources),
+        "ingest_rules": rules,
     }
     store.write_index(index_dir, meta=meta, documents=documents, chunks=rows, matrix=matrix, skipped=skipped)
     stats.documents = len(documents)
