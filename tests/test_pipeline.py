@@ -174,6 +174,7 @@ def test_missing_index_builds_bm25_on_the_fly(tmp_path, monkeypatch, classifier)
 
 
 def test_no_knowledge_base_at_all_still_answers(tmp_path, monkeypatch, classifier):
+    (tmp_path / "knowledge_base").mkdir()  # an empty folder in place of the shipped one
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CREDITAI_INDEX_DIR", str(tmp_path / "no-index"))
     monkeypatch.delenv("KNOWLEDGE_BASE_DIRS", raising=False)

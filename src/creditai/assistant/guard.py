@@ -26,14 +26,35 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from creditai.textnorm import canonical, normalize
+
 SECTIONS: tuple[str, ...] = ("SUMMARY", "ANALYSIS", "ELIGIBILITY STATUS", "RECOMMENDED ACTION", "NEXT STEPS")
 """Same order as composer.SECTIONS (kept here so the guard imports nothing heavy)."""
 
 _F = re.IGNORECASE | re.MULTILINE
 
 
-def _rx(*patterns: str) -> list[re.Pattern[str]]:
-    return [re.compile(p, _F) for p in patterns]
+def _rx(*patterns: str | "_All") -> list[Any]:
+    return [p if isinstance(p, _All) else re.compile(p, _F) for p in patterns]
+
+
+class _All:
+    """Every part matches somewhere in the text; `search` returns the last part's match.
+
+    Replaces the `(?=[\s\S]*A)[\s\S]*B` lookahead these tables used: with `.search()` that
+    form retries from every start position and scans to the end each time (quadratic: 10 s on
+    8,000 characters of prose). Each part here is one linear scan."""
+
+    def __init__(self, *parts: str):
+        self.parts = tuple(re.compile(p, _F) for p in parts)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        m = None
+        for part in self.parts:
+            m = part.search(text)
+            if m is None:
+                return None
+        return m
 
 
 # --------------------------------------------------------------------------------------------
@@ -47,7 +68,7 @@ INJECTION = _rx(
     r"\byou are now\b(?!\s+(?:in|on|past|behind|late|over|current|responsible)\b)",  # "you are now DAN / an unrestricted ..."
     r"\bfrom now on,? you\b",                                         # role reassignment
     r"\bdo anything now\b|\bDAN\b(?=[\s,.:!])",                       # the "DAN" jailbreak
-    r"^\s*(system|developer|assistant)\s*:",                          # forged chat roles at a line start
+    r"^[ \t]*(system|developer|assistant)[ \t]*:",                          # forged chat roles at a line start
     r"\bdeveloper mode\b|\bjailbr(eak|oken)\b|\bgod mode\b",
     r"\bcompliance (is )?(off|disabled)\b|\b(safety|filters?) (is |are )?(off|disabled)\b",
     r"</?\s*(policy|system|instructions?|rules)\s*>",                 # fake markup closing the system prompt
@@ -59,7 +80,7 @@ INJECTION = _rx(
 )
 
 # Topic patterns: what prohibited thing the text is about (order = priority of the category).
-TOPICS: dict[str, list[re.Pattern[str]]] = {
+TOPICS: dict[str, list[Any]] = {
     # Telling a bureau, creditor or police something false (CROA 1679b(a)(1)).
     "false_statement": _rx(
         r"\b(fake|false|fabricat\w*|made[- ]up|make up|forge\w*|phony|bogus)\b[\w\s']{0,30}"
@@ -75,14 +96,14 @@ TOPICS: dict[str, list[re.Pattern[str]]] = {
     # Disputing accurate information as inaccurate (CROA 1679b(a)(1)): an admission that the
     # item is accurate *and* a request to call it wrong / not mine / never late.
     "dispute_accurate": _rx(
-        r"(?=[\s\S]*\b(it'?s mine|it is mine|is mine\b|are mine\b|i (know|admit) (i|it)|i (do |did )?owe (it|this|them|the)|"
-        r"i was (really |actually )?late|for real|(is|are|it'?s|they'?re) (all )?(accurate|correct|legit|valid|true)\b|"
-        r"even though (i|it|they) (did|do|is|was|are|were|opened|signed|owe|used|made)|i did open|they'?re my|"
-        r"my (accurate|legit|valid|real) \w+|(it'?s|it is|they'?re|they are) (really |actually )?(my|mine)\b[^.?!]{0,20}"
-        r"\b(though|tho|btw|anyway)))"
-        r"[\s\S]*\b(say|saying|claim|claiming|tell|telling|dispute|disputing|report|write)\b[^.?!\n]{0,80}"
-        r"\b(not (mine|my account|my debt|yours)|isn'?t (mine|my)|never (had|late|opened|mine|was|been)|wasn'?t late|"
-        r"(?<!of )inaccurate|not accurate|incorrect|fraud|identity theft|wrong|an error)\b",
+        _All(r"\b(it'?s mine|it is mine|is mine\b|are mine\b|i (know|admit) (i|it)|i (do |did )?owe (it|this|them|the)|"
+             r"i was (really |actually )?late|for real|(is|are|it'?s|they'?re) (all )?(accurate|correct|legit|valid|true)\b|"
+             r"even though (i|it|they) (did|do|is|was|are|were|opened|signed|owe|used|made)|i did open|they'?re my|"
+             r"my (accurate|legit|valid|real) \w+|(it'?s|it is|they'?re|they are) (really |actually )?(my|mine)\b[^.?!]{0,20}"
+             r"\b(though|tho|btw|anyway))",
+             r"\b(say|saying|claim|claiming|tell|telling|dispute|disputing|report|write)\b[^.?!\n]{0,80}"
+             r"\b(not (mine|my account|my debt|yours)|isn'?t (mine|my)|never (had|late|opened|mine|was|been)|wasn'?t late|"
+             r"(?<!of )inaccurate|not accurate|incorrect|fraud|identity theft|wrong|an error)\b"),
         r"\bdispute (it|them|everything|all( of it)?)\b[\s\S]{0,40}\b(anyway|regardless|until (something|it|they) "
         r"(falls?|comes?|drops?))",                                    # "dispute it as never late anyway"
     ),
@@ -107,16 +128,16 @@ TOPICS: dict[str, list[re.Pattern[str]]] = {
     ),
     # Misleading advertising for a credit-repair business (CROA 1679b(a)(3)).
     "misleading_claims": _rx(
-        r"(?=[\s\S]*\b(guarantee\w*|promis\w*|remove (all|any|every)|100 ?%|delet\w*|erase\w*|approved by|\d+\+? ?points?|loophole|"
-        r"legally remove|money back))"
-        r"[\s\S]*\b(ads?|advert\w*|website copy|copy for|flyers?|captions?|slogans?|marketing|landing page|brochures?|"
-        r"commercials?|tagline|sales (pitch|script)|promo\w*)\b",
+        _All(r"\b(guarantee\w*|promis\w*|remove (all|any|every)|100 ?%|delet\w*|erase\w*|approved by|\d+\+? ?points?|"
+             r"loophole|legally remove|money back)",
+             r"\b(ads?|advert\w*|website copy|copy for|flyers?|captions?|slogans?|marketing|landing page|brochures?|"
+             r"commercials?|tagline|sales (pitch|script)|promo\w*)\b"),
     ),
     # Advance fees / skipping the cancellation right (CROA 1679b(b), 1679e).
     "advance_fee": _rx(
-        r"(?=[\s\S]*\b(fee|fees|charge\w*|pay|paid|payment|retainer|bill\w*|\$\s?\d+))"
-        r"[\s\S]*\b(upfront|up front|up-front|in advance|advance fee|before (we|any|doing|the work|work|services?|pulling|"
-        r"anything)|retainer|set-?up fee|the day they sign|on the first call|first month)\b",
+        _All(r"\b(fee|fees|charge\w*|pay|paid|payment|retainer|bill\w*|\$\s?\d+)",
+             r"\b(upfront|up front|up-front|in advance|advance fee|before (we|any|doing|the work|work|services?|pulling|"
+             r"anything)|retainer|set-?up fee|the day they sign|on the first call|first month)\b"),
         r"\bskip the (3|three)[- ]day\b|\b(cancel(lation)?) (thing|period|right)\b[\s\S]{0,30}\b(skip|avoid|get around|waive)",
     ),
     # Threatening legal action on the consumer's behalf / posing as their lawyer.
@@ -132,8 +153,8 @@ TOPICS: dict[str, list[re.Pattern[str]]] = {
     ),
     # Demanding a guarantee of an outcome (CROA 1679b(a)(3)).
     "guarantee": _rx(
-        r"(?=[\s\S]*\b(delet|remov|come off|comes off|score|points|erase|clean|fix|fall off)\w*)"
-        r"[\s\S]*\b(guarantee\w*|promise\w*|100 ?%|commit to (that|the|a|this|it))\b",
+        _All(r"\b(delet|remov|come off|comes off|score|points|erase|clean|fix|fall off)\w*",
+             r"\b(guarantee\w*|promise\w*|100 ?%|commit to (that|the|a|this|it))\b"),
     ),
 }
 
@@ -142,7 +163,7 @@ _IMPERATIVE_VERBS = (r"write|draft|create|make|generate|give|send|set|walk|help|
                      r"guarantee|put|find|get|pretend|begin|start|apply|dispute|file|tell the|tell experian|tell equifax|"
                      r"tell transunion|tell them")
 OP_STRONG = _rx(
-    rf"(^|[.!?:;\n]\s*|\b(please|pls|now|but|also|ok|okay)\s+)({_IMPERATIVE_VERBS})\b",   # sentence-initial imperative
+    rf"(^|[.!?:;\n]\s{{0,4}}|\b(please|pls|now|but|also|ok|okay)\s{{1,4}})({_IMPERATIVE_VERBS})\b",   # sentence-initial imperative
     r"\b(can|could|would|will) (you|u) (please |just )?(write|draft|create|make|generate|give|send|set|walk|tell|help|"
     r"show|build|fill|sign|get|find|dispute|guarantee|promise|commit|sell|buy)\b",
     r"\bi (want|need) (you|u) to\b|,\s*(write|draft|generate|send|sign)\b",
@@ -163,7 +184,7 @@ OP_WEAK = _rx(
 # Education cues: the user asks about it (legality, truth, what it is, someone else's claim).
 EDUCATION = _rx(
     r"\b(is|are|was|were|isn'?t)\b[\w\s'\"-]{0,50}\b(legal|illegal|legit|lawful|unlawful|allowed|permitted|a scam|real|"
-    r"true|safe|ok|okay|a crime)\b[^.!\n]*\?",                          # "is that legal?" (a question)
+    r"true|safe|ok|okay|a crime)\b[^.!\n]{0,200}\?",                          # "is that legal?" (a question)
     r"\b(if|whether)\b[\w\s'\"-]{0,50}\b(is|are)\b[\w\s'\"-]{0,30}\b(legal|illegal|legit|lawful|allowed|a scam)\b",
     r"\blegit or\b|\bor a scam\b|\bscams?\b",
     r"\bwhat (does|do) the law\b|\bwhat are my rights\b|\bwhat happens if\b|\bwhat (is|are) (a|an|the)?\s*"
@@ -186,7 +207,7 @@ class RequestVerdict:
         return asdict(self)
 
 
-def _first(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
+def _first(patterns: list[Any], text: str) -> re.Match[str] | None:
     for p in patterns:
         m = p.search(text)
         if m:
@@ -199,9 +220,34 @@ def _snippet(m: re.Match[str], limit: int = 60) -> str:
     return s if len(s) <= limit else s[:limit] + "..."
 
 
+SCREEN_WINDOW = 3000
+SCREEN_STEP = 2250
+"""Long texts are screened in overlapping windows of SCREEN_WINDOW characters: the cost is
+linear in the length whatever a pattern does inside one window, and an ask and its admission
+(say "it's mine" ... "tell them it isn't") are judged together only when they are this close."""
+
+
 def screen_request(text: str) -> RequestVerdict:
-    """Refuse prohibited asks and prompt injection; allow questions about prohibited topics."""
-    text = text or ""
+    """Refuse prohibited asks and prompt injection; allow questions about prohibited topics.
+
+    The text is read in canonical form (textnorm.normalize: look-alike letters, invisible
+    characters, curly quotes folded); a refusal in any window refuses the whole text."""
+    norm = canonical(text or "")
+    verdict: RequestVerdict | None = None
+    for start in range(0, max(1, len(norm.text) - SCREEN_WINDOW + SCREEN_STEP), SCREEN_STEP):
+        v = _screen_window(norm.text[start:start + SCREEN_WINDOW])
+        if not v.allowed:
+            verdict = v
+            break
+        if verdict is None or (v.about and not verdict.about):
+            verdict = v
+    assert verdict is not None
+    if norm.mixed_script:
+        verdict.reasons.append(f"mixed-script words (look-alike letters): {', '.join(norm.mixed_script[:3])}")
+    return verdict
+
+
+def _screen_window(text: str) -> RequestVerdict:
     m = _first(INJECTION, text)
     if m:
         return RequestVerdict(False, "prompt_injection", [f"prompt injection: {_snippet(m)!r}"])
@@ -265,7 +311,7 @@ ANSWER_RULES: list[tuple[str, str, re.Pattern[str], str]] = [
     ("misstatement", "say_not_mine_anyway", re.compile(
         r"\b(say|claim|tell (them|the bureaus?|the creditor|the collector)|state|dispute (it|them) as|report (it|them) as)"
         r"\b[\w\s']{0,30}\b(not (yours|mine)|never (yours|late)|inaccurate|fraud\w*|identity theft|an error)\b"
-        r"(?=[^.!?\n]*\b(even (though|if)|anyway|regardless|although|whether or not)\b)", re.I), "none"),
+        r"(?=[^.!?\n]{0,300}\b(even (though|if)|anyway|regardless|although|whether or not)\b)", re.I), "none"),
     ("misstatement", "dispute_anyway", re.compile(
         r"\b(dispute|challenge) (it|them|everything|all|accurate \w+)\b[\w\s']{0,40}\b(anyway|even (though|if) "
         r"(it'?s|it is|they'?re|they are) (accurate|correct|yours)|regardless)\b", re.I), "neg"),
@@ -332,10 +378,16 @@ class AnswerVerdict:
         return {"verdict": self.verdict, "reasons": list(self.reasons)}
 
 
+SENTENCE_REACH = 1000
+"""How far a sentence boundary is looked for on each side of a match (bounded: the scan runs
+once per match, and an unbounded one made long unpunctuated answers quadratic)."""
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(ch, 0, start) for ch in ".!?\n")
-    rights = [i for i in (text.find(ch, end) for ch in ".!?\n") if i != -1]
-    return left + 1, (min(rights) if rights else len(text))
+    lo, hi = max(0, start - SENTENCE_REACH), min(len(text), end + SENTENCE_REACH)
+    left = max(text.rfind(ch, lo, start) for ch in ".!?\n")
+    rights = [i for i in (text.find(ch, end, hi) for ch in ".!?\n") if i != -1]
+    return (left + 1 if left >= 0 else lo), (min(rights) if rights else hi)
 
 
 def _in_quotes(text: str, start: int, end: int, s0: int) -> bool:
@@ -368,8 +420,9 @@ def _exempt(text: str, m: re.Match[str], mode: str) -> bool:
 def find_violations(text: str) -> list[Violation]:
     """Every forbidden statement in `text` (warnings and denials are not violations)."""
     out: list[Violation] = []
+    text = normalize(text or "")
     for category, rule, pattern, mode in ANSWER_RULES:
-        for m in pattern.finditer(text or ""):
+        for m in pattern.finditer(text):
             if not _exempt(text, m, mode):
                 out.append(Violation(category, rule, " ".join(m.group(0).split())))
                 break

@@ -42,7 +42,9 @@ _OWN_ITEM = re.compile(
     r"tradeline|judgment|lien|repo(ssession)?)s?\b",
     re.IGNORECASE,
 )
-_TRADELINE = re.compile(r"\|.*\||^\s*[A-Za-z ]{3,30}:\s*\S+.*\n\s*[A-Za-z ]{3,30}:\s*\S+", re.MULTILINE)
+# Bounded runs: `\|.*\|` and a `^\s*` that crosses lines retried from every bar or line start.
+_TRADELINE = re.compile(r"\|[^\n|]{0,300}\||^[ \t]*[A-Za-z ]{3,30}:[ \t]*\S+[^\n]{0,300}\n[ \t]*[A-Za-z ]{3,30}:[ \t]*\S+",
+                        re.MULTILINE)
 _VAGUE_CLAIMS = {"none", "vague", "goodwill"}
 
 

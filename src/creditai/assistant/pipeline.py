@@ -23,6 +23,7 @@ from creditai.assistant import guard
 from creditai.assistant.composer import compose_refusal
 from creditai.assistant.intent import check_completeness, detect_intent
 from creditai.errors import CreditAIError
+from creditai.textnorm import squeeze_space
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def _validate(value: Any, field: str, limit: int, *, required: bool) -> str | No
         return None
     if len(value) > limit:
         raise InputError(field, f"too long ({len(value)} characters; the limit is {limit})")
-    return value.strip()
+    return squeeze_space(value.strip())  # every stage reads bounded whitespace runs
 
 
 class _Stopwatch:
@@ -200,7 +201,11 @@ class Analyzer:
             log.warning("no knowledge_base/ folder here: answers will carry no passages")
             return None, "none"
         try:
-            return KnowledgeBase.from_sources(sources), "bm25-on-the-fly"
+            kb = KnowledgeBase.from_sources(sources)
+            if kb.size() == 0:
+                log.warning("the knowledge base folders hold no documents: answers will carry no passages")
+                return None, "none"
+            return kb, "bm25-on-the-fly"
         except Exception as exc:
             log.warning("could not index knowledge_base/ (%s): answers will carry no passages", exc)
             return None, "none"
@@ -288,18 +293,7 @@ class Analyzer:
         with watch.stage("screen"):
             verdict = guard.screen_request(full)
         if not verdict.allowed:
-            with watch.stage("compose"):
-                composed = compose_refusal(verdict.category or "prompt_injection")
-            with watch.stage("guard"):
-                checked = guard.check_answer(composed.text, fallback=composed)
-            components.update(classifier="skipped", composer="template", retrieval="skipped", guard=checked.verdict,
-                              llm="skipped")
-            return AnalysisResult(
-                request_id=request_id, intent="prohibited", refused=True, sections=_five(checked.sections),
-                answer=checked.text, citations=composed.citations,
-                compliance={"verdict": checked.verdict, "reasons": checked.reasons, "request": verdict.as_dict()},
-                timings_ms=watch.total(), components=components,
-            )
+            return self._refusal(verdict, request_id, watch)
 
         with watch.stage("intent"):
             parsed = self.rules.predict(full)
@@ -376,6 +370,22 @@ class Analyzer:
             missing_information=missing, timings_ms=watch.total(), components=components,
         )
 
+    @staticmethod
+    def _refusal(verdict: guard.RequestVerdict, request_id: str, watch: _Stopwatch) -> AnalysisResult:
+        """The polite decline with the lawful alternative for the refused category."""
+        with watch.stage("compose"):
+            composed = compose_refusal(verdict.category or "prompt_injection")
+        with watch.stage("guard"):
+            checked = guard.check_answer(composed.text, fallback=composed)
+        return AnalysisResult(
+            request_id=request_id, intent="prohibited", refused=True, sections=_five(checked.sections),
+            answer=checked.text, citations=composed.citations,
+            compliance={"verdict": checked.verdict, "reasons": checked.reasons, "request": verdict.as_dict()},
+            timings_ms=watch.total(),
+            components={"classifier": "skipped", "composer": "template", "retrieval": "skipped",
+                        "guard": checked.verdict, "llm": "skipped"},
+        )
+
     def chat(self, message: Any, history: Sequence[Mapping[str, str]] | None = None,
              request_id: str | None = None) -> AnalysisResult:
         """One chat turn (the service's /chat): the same pipeline, with prior turns given to the LLM.
@@ -386,6 +396,13 @@ class Analyzer:
         message = _validate(message, "message", MAX_QUESTION_CHARS * 4, required=True)
         history = [h for h in (history or []) if isinstance(h, Mapping)]
         earlier = [h.get("content", "") for h in history if h.get("role") == "user" and isinstance(h.get("content"), str)]
+        # a prohibited ask in any earlier turn declines the conversation, not only the last turns
+        watch = _Stopwatch()
+        for turn in earlier:
+            with watch.stage("screen"):
+                verdict = guard.screen_request(turn)
+            if not verdict.allowed:
+                return self._refusal(verdict, request_id or uuid.uuid4().hex, watch)
         if earlier and len(message) < 200:
             context = " ".join(earlier[-2:])[-MAX_TEXT_CHARS // 2:]
             if guard.screen_request(context).allowed:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from creditai.data.policy import TODAY, AccountType, Claim, Evidence, ItemFacts, Status, decide
 from creditai.data.sampling import CREDITORS
+from creditai.textnorm import squeeze_space
 
 A, C, S, E = AccountType, Claim, Status, Evidence
 
@@ -193,11 +194,11 @@ def _safe_date(y: int, m: int = 7, d: int = 1) -> date | None:
 def find_dates(text: str, today: date = TODAY) -> list[tuple[int, date]]:
     """(position, date) for each date-like span: 03/2016, 2016-03-01, March 2016, 'since 2015', '8 years ago'."""
     low = text.lower()
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(low))  # 1 where an earlier pattern already read a date (was a span list: quadratic)
     out: list[tuple[int, date]] = []
     for kind, pat in _DATE_PATTERNS:
         for m in re.finditer(pat, low):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if any(taken[m.start():m.end()]):
                 continue
             g = m.groups()
             d = None
@@ -217,7 +218,7 @@ def find_dates(text: str, today: date = TODAY) -> list[tuple[int, date]]:
             elif kind == "year":
                 d = _safe_date(int(g[0]))
             if d and date(1980, 1, 1) <= d <= today + timedelta(days=31):
-                taken.append((m.start(), m.end()))
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
                 out.append((m.start(), d))
     for m in _AGO.finditer(low):
         n = m.group(1)
@@ -242,7 +243,10 @@ def find_amounts(text: str) -> list[tuple[int, float]]:
     return out
 
 
-_FIELD = re.compile(r"(?:^|[|;,\n]|\s{2,})\s*([A-Za-z][A-Za-z #./_()1-9-]{1,40}?)\s*[:=]\s*(\"[^\"]*\"|[^|;\n]*?)(?=\s*(?:[|;\n]|,\s*[a-z_]+\s*=|$))")
+# Values are bounded ({0,300}): an unbounded lazy value re-ran the lookahead from every
+# separator to the end of the line (quadratic on "a,a:a,a:...").
+_FIELD = re.compile(r"(?:^|[|;,\n]|\s{2,})\s*([A-Za-z][A-Za-z #./_()1-9-]{1,40}?)\s*[:=]\s*(\"[^\"]{0,300}\"|[^|;\n]{0,300}?)"
+                    r"(?=\s*(?:[|;\n]|,\s*[a-z_]+\s*=|$))")
 _ROLE_KEYS: tuple[tuple[str, str], ...] = (
     ("note", r"note|remark|comment|reason|statement|says|client|consumer"),
     ("dofd", r"dofd|delinq|dla"),
@@ -289,6 +293,7 @@ class RuleClassifier:
     def extract(self, text: str) -> tuple[ItemFacts, list[str]]:
         """Facts stated in the text plus the names of the cues that fired."""
         cues: list[str] = []
+        text = squeeze_space(text)  # bounded whitespace runs: the field patterns stay linear
         fields = parse_fields(text)
         low = " ".join(text.lower().split())
         note = fields.get("note", "").lower()

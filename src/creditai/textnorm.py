@@ -1,0 +1,113 @@
+"""Text as the checks read it: one canonical form, so characters cannot walk past a rule.
+
+A curly apostrophe, a Cyrillic "р" in "CPN", a zero-width space or a soft hyphen inside
+"guarantee", full-width letters: each reads the same to a person and differently to a
+pattern or a tokenizer. `normalize()` folds them before any check (the guard's screening
+and answer check, the learned request classifier); the text shown to the user is never
+changed. Every step is a linear pass (str.translate, unicodedata.normalize).
+
+Look-alike letters come from Unicode's confusables data as shipped by the
+`confusable_homoglyphs` package; only letters and digits whose look-alike is ASCII are
+mapped. The dash and quote tables below are small and fixed (Unicode has no "fold to
+ASCII punctuation" form).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Dashes, minus signs and hyphens -> "-"; curly and prime quotes -> ASCII quotes.
+_PUNCT = {
+    **{cp: "-" for cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2043, 0x2212, 0xFE58, 0xFE63, 0xFF0D)},
+    **{cp: "'" for cp in (0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x2035, 0x02BC, 0x02B9, 0x00B4, 0x0060)},
+    **{cp: '"' for cp in (0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x2036, 0x00AB, 0x00BB)},
+}
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_LONG_BLANKS = re.compile(r"[^\S\n]{3,}")
+_LONG_BREAKS = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*){2,}")
+
+
+def squeeze_space(text: str) -> str:
+    """Runs of spaces or tabs cut to two and of line breaks to two (a blank line).
+
+    Patterns that read layout (two spaces between report columns, a line start) keep
+    working, while no whitespace run is long enough for a `\\s*` to backtrack over:
+    an unbounded whitespace run made several rule patterns quadratic or worse."""
+    return _LONG_BREAKS.sub("\n\n", _LONG_BLANKS.sub("  ", text))
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str | None]:
+    """str.translate table: invisible characters removed, look-alikes mapped, punctuation folded."""
+    table: dict[int, str | None] = {}
+    for cp in range(sys.maxunicode + 1):
+        cat = unicodedata.category(chr(cp))
+        # Cf: zero-width space/joiners, soft hyphen, bidi controls, BOM, word joiner; variation selectors
+        if cat == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+            table[cp] = None
+    table.update(_PUNCT)
+    try:
+        from confusable_homoglyphs import confusables
+    except ImportError:  # the guard still normalises everything else
+        return table
+    for ch, glyphs in confusables.confusables_data.items():
+        if len(ch) != 1 or ord(ch) < 128 or not (ch.isalpha() or ch.isdigit()) or ord(ch) in table:
+            continue
+        ascii_glyphs = [g["c"] for g in glyphs if len(g["c"]) == 1 and g["c"].isascii() and g["c"].isalnum()]
+        if not ascii_glyphs:
+            continue
+        same_case = [c for c in ascii_glyphs if c.isupper() == ch.isupper() or c.isdigit()]
+        table[ord(ch)] = (same_case or ascii_glyphs)[0]
+    return table
+
+
+def normalize(text: str) -> str:
+    """The canonical form checks read: NFKC, invisible characters removed, look-alike letters
+    mapped to ASCII, curly quotes and dashes folded, whitespace runs squeezed, accents dropped.
+    Linear in len(text)."""
+    if not text:
+        return ""
+    text = squeeze_space(unicodedata.normalize("NFKC", text).translate(_table()))
+    if text.isascii():
+        return text
+    # accents off ("está" -> "esta", "g̶u̶a̶r̶a̶n̶t̶e̶e̶" -> "guarantee"): combining marks removed
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def mixed_script_words(text: str, limit: int = 10) -> list[str]:
+    """Words mixing letters of two scripts ("Ignоre" with a Cyrillic о): a sign of evasion."""
+    out: list[str] = []
+    if not text or text.isascii():
+        return out
+    for m in _WORD.finditer(unicodedata.normalize("NFKC", text)):
+        word = m.group(0)
+        if word.isascii():
+            continue
+        if len({_script(c) for c in word if c.isalpha()} - {"MODIFIER"}) > 1:
+            out.append(word)
+            if len(out) >= limit:
+                break
+    return out
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """`text` in canonical form and the mixed-script words of the original."""
+
+    text: str
+    mixed_script: tuple[str, ...] = ()
+
+
+def canonical(text: str) -> Normalized:
+    """`normalize(text)` with the mixed-script words found on the way."""
+    return Normalized(normalize(text), tuple(mixed_script_words(text)))
