@@ -27,6 +27,7 @@ from creditai.service import auth as auth_module
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_BODY = b'{"text": "This charge-off is incorrect"}'
+JSON = {"content-type": "application/json"}
 SECRET_SSN = "123-45-6789"
 MAX_BATCH = 8
 
@@ -99,17 +100,27 @@ def test_lazy_loading_without_preload(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ endpoints
-def test_seed_curl_request_without_json_content_type(client: TestClient) -> None:
-    # curl -X POST http://localhost:8000/classify -d '{"text": "This charge-off is incorrect"}'
-    for headers in ({"content-type": "application/x-www-form-urlencoded"}, {}, {"content-type": "text/plain"}):
+def test_seed_curl_request_with_json_content_type(client: TestClient) -> None:
+    # curl -X POST http://localhost:8000/classify -H 'Content-Type: application/json' -d '{"text": "..."}'
+    r = client.post("/classify", content=SEED_BODY, headers={"content-type": "application/json; charset=utf-8"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["label"] in LABELS
+    assert body["source"] == "rules"
+    assert 0.0 <= body["confidence"] <= 1.0
+    assert set(body["probabilities"]) == set(LABELS)
+    assert body["request_id"] == r.headers["x-request-id"]
+
+
+def test_non_json_content_type_is_415(client: TestClient) -> None:
+    """A form or text/plain post is what any web page can send to 127.0.0.1 without a CORS
+    preflight; refusing it keeps an open service (no keys set) out of reach of those pages."""
+    for headers in ({"content-type": "application/x-www-form-urlencoded"}, {}, {"content-type": "text/plain"},
+                    {"content-type": "multipart/form-data; boundary=x"}):
         r = client.post("/classify", content=SEED_BODY, headers=headers)
-        assert r.status_code == 200, (headers, r.text)
-        body = r.json()
-        assert body["label"] in LABELS
-        assert body["source"] == "rules"
-        assert 0.0 <= body["confidence"] <= 1.0
-        assert set(body["probabilities"]) == set(LABELS)
-        assert body["request_id"] == r.headers["x-request-id"]
+        assert r.status_code == 415, (headers, r.text)
+        assert r.json()["detail"][0]["field"] == "content-type"
+    assert client.post("/analyze", content=b'{"text": "x"}', headers={"content-type": "text/plain"}).status_code == 415
 
 
 def test_classify_is_audited_redacted_and_never_logged(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
@@ -280,17 +291,26 @@ def test_bad_input_is_4xx_naming_the_field(client: TestClient, path: str, payloa
 
 @pytest.mark.parametrize("raw", [b'{"text": ', b"not json at all", b"\xff\xfe\x00", b'{"text": "a"} trailing'])
 def test_malformed_json_is_400(client: TestClient, raw: bytes) -> None:
-    r = client.post("/classify", content=raw)
+    r = client.post("/classify", content=raw, headers=JSON)
     assert r.status_code == 400, r.text
     assert r.json()["detail"][0]["field"] == "body"
 
 
-def test_empty_body_and_oversized_body(client: TestClient) -> None:
-    r = client.post("/classify")
+def test_empty_body_and_oversized_body(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    r = client.post("/classify", headers=JSON)
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body"
+    assert client.post("/classify").status_code == 415  # nothing declared
     huge = b'{"texts": ["' + b"a" * (client.app.state.settings.max_body_bytes + 10) + b'"]}'
-    r = client.post("/classify/batch", content=huge)
+    r = client.post("/classify/batch", content=huge, headers=JSON)
+    assert r.status_code == 413 and r.json()["detail"][0]["field"] == "body"
+
+    def chunks():  # no Content-Length: the framework's own limit answers, and nothing logs an error
+        yield huge
+
+    caplog.clear()
+    r = client.post("/classify/batch", content=chunks(), headers=JSON)
     assert r.status_code == 413
+    assert not [rec for rec in caplog.records if rec.levelname == "ERROR"], [rec.getMessage() for rec in caplog.records]
 
 
 def test_text_limit_is_configurable(tmp_path: Path) -> None:
@@ -325,7 +345,8 @@ def test_auth_required_when_keys_configured(tmp_path: Path, monkeypatch: pytest.
         assert ok.status_code == 200
         # constant-time: compared with hmac.compare_digest against every key, no early exit on a match
         assert [b for _, b in calls] == [b"alpha-key", b"beta-key"]
-        assert c.post("/classify", content=SEED_BODY, headers={"X-API-Key": "beta-key"}).status_code == 200
+        assert c.post("/classify", content=SEED_BODY, headers={"X-API-Key": "beta-key",
+                                                               "content-type": "application/json"}).status_code == 200
         assert c.get("/metrics", headers={"X-API-Key": "beta-key"}).status_code == 200
         # the schema needs a key too; the browser docs pages are off
         assert c.get("/openapi.json").status_code == 401
@@ -415,9 +436,11 @@ def test_real_uvicorn_server(tmp_path: Path) -> None:
     try:
         health = httpx.get(f"{base}/health", timeout=5)
         assert health.status_code == 200 and health.json()["models"]["classifier"]["source"] == "rules"
-        # exactly what curl -d sends: application/x-www-form-urlencoded
+        # what curl -d sends (form-encoded) is refused; with the JSON content type it is answered
         r = httpx.post(f"{base}/classify", content=SEED_BODY,
                        headers={"content-type": "application/x-www-form-urlencoded"}, timeout=30)
+        assert r.status_code == 415, r.text
+        r = httpx.post(f"{base}/classify", content=SEED_BODY, headers={"content-type": "application/json"}, timeout=30)
         assert r.status_code == 200, r.text
         assert r.json()["label"] in LABELS and r.json()["source"] == "rules"
         rid = r.headers["x-request-id"]
@@ -485,3 +508,82 @@ def test_json_log_lines() -> None:
     assert out["request_id"] == "0123456789abcdef0123456789abcdef"  # ids are not mangled
     assert SECRET_SSN not in line and "555-123-4567" not in line
     assert out["level"] == "info" and out["logger"] == "creditai.service"
+
+
+# ------------------------------------------------------------------ hardening
+def test_a_folder_that_is_not_an_eligibility_model_is_refused_at_load(tmp_path: Path) -> None:
+    """A plain encoder (no classifier head for the policy's labels) used to load, answer with
+    LABEL_0/LABEL_1 and, at threshold 0, return 500. Now /health says why and the rules answer."""
+    from creditai.basemodels import bundled_models
+
+    encoder = next(iter(bundled_models().values()))
+    app = create_app(_settings(tmp_path, classifier_dir=encoder, confidence_threshold=0.0))
+    with TestClient(app) as c:
+        clf = c.get("/health").json()["models"]["classifier"]
+        assert clf["loaded"] is False and "not a creditai eligibility classifier" in clf["missing"], clf
+        for path, body in (("/classify", {"text": "The Midland collection is not mine"}),
+                           ("/classify/batch", {"texts": ["The Midland collection is not mine"]}),
+                           ("/analyze", {"text": "The Midland collection of $300 is not mine"})):
+            r = c.post(path, json=body)
+            assert r.status_code == 200, (path, r.text)
+
+
+def test_audit_database_is_private_and_records_are_redacted_before_queueing(tmp_path: Path) -> None:
+    app = create_app(_settings(tmp_path))
+    with TestClient(app) as c:
+        _classify(c, f"My SSN is {SECRET_SSN} and this account is not mine")
+        rt = c.app.state.runtime
+        assert rt._queue.maxsize > 0  # bounded
+        rt.flush_audit()
+    db = tmp_path / "var" / "audit.sqlite"
+    assert db.stat().st_mode & 0o777 == 0o600
+    assert (db.parent.stat().st_mode & 0o077) == 0
+    assert SECRET_SSN not in db.read_bytes().decode("latin-1")
+
+
+def test_queued_audit_rows_hold_no_raw_text(tmp_path: Path) -> None:
+    from creditai.service.runtime import Runtime
+
+    rt = Runtime(_settings(tmp_path))
+    rt._writer = type("Parked", (), {"is_alive": lambda self: True})()  # no writer: the row stays queued
+    rt.submit_audit({"request_id": "r1", "endpoint": "classify", "input": f"ssn {SECRET_SSN}", "output": None})
+    row, _ = rt._queue.get_nowait()
+    assert SECRET_SSN not in json.dumps(row, default=str) and "[SSN]" in row["input_redacted"]
+
+
+def test_integers_written_as_floats_follow_the_schema(client: TestClient) -> None:
+    """OpenAPI says `integer`, and JSON Schema's integer includes 5.0; 5.5, "5" and true are not."""
+    assert client.post("/retrieve", json={"query": "fcra dispute", "k": 3.0}).status_code == 200
+    for bad in (3.5, "3", True, None):
+        r = client.post("/retrieve", json={"query": "fcra dispute", "k": bad})
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "k", (bad, r.text)
+
+
+def test_client_request_id_is_logged_only_as_uuid_or_hash(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="creditai.service")
+    uid = "0b9b5d2e-4b55-4b7e-9f0c-2f7a1d7f1c11"
+    client.get("/health", headers={"x-request-id": SECRET_SSN})
+    client.get("/health", headers={"x-request-id": uid})
+    logged = [getattr(r, "client_request_id", None) for r in caplog.records]
+    assert SECRET_SSN not in " ".join(map(str, logged))
+    assert uid in logged and any(str(x).startswith("sha256:") for x in logged)
+
+
+def test_shipped_knowledge_base_is_found_from_another_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = create_app(_settings(tmp_path))
+    with TestClient(app) as c:
+        h = c.get("/health").json()
+        assert h["knowledge_base"]["size"] > 0, h["knowledge_base"]
+        hits = c.post("/retrieve", json={"query": "how long does a bureau have to investigate a dispute"}).json()["hits"]
+        assert hits
+
+
+def test_empty_knowledge_base_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "knowledge_base"
+    empty.mkdir()
+    monkeypatch.chdir(tmp_path)
+    app = create_app(_settings(tmp_path))
+    with TestClient(app) as c:
+        kb = c.get("/health").json()["models"]["knowledge_base"]
+        assert kb["loaded"] is False and "no passages" in kb["missing"], kb

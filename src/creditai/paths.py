@@ -44,10 +44,19 @@ def reports_dir() -> Path:
     return _env_path("CREDITAI_REPORTS_DIR", "reports")
 
 
+def shipped_knowledge_base() -> Path:
+    """The authored knowledge_base/ of this checkout, wherever the process was started
+    (./knowledge_base first, so a project folder of your own can replace it)."""
+    here = Path("knowledge_base")
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[2] / "knowledge_base"
+
+
 def knowledge_base_dirs() -> list[Path]:
     """The shipped knowledge_base/ plus the folders listed in KNOWLEDGE_BASE_DIRS (os.pathsep or comma)."""
     extra = os.environ.get("KNOWLEDGE_BASE_DIRS", "")
-    dirs = [Path("knowledge_base")]
+    dirs = [shipped_knowledge_base()]
     for part in extra.replace(",", os.pathsep).split(os.pathsep):
         if part.strip():
             dirs.append(Path(part.strip()))

@@ -33,6 +33,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from creditai import LABELS
 from creditai.errors import CreditAIError, ModelNotFoundError
 from creditai.inference.features import with_hints
 from creditai.metrics import softmax
@@ -97,6 +98,17 @@ def _read_json(path: Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def _check_model_folder(path: Path, metadata: dict[str, Any], labels: list[str]) -> None:
+    """Refuse a folder that is not a trained eligibility classifier (a plain encoder, another
+    task's model): it would load, then answer with labels the API cannot return."""
+    kind = metadata.get("kind")
+    if kind != "classifier":
+        raise CreditAIError(f"{path} is not a creditai eligibility classifier: metadata.json kind is {kind!r} "
+                            "(expected 'classifier'; train one with `creditai train classifier`)")
+    if sorted(labels) != sorted(LABELS):
+        raise CreditAIError(f"{path}: the model's labels {labels} are not the policy's labels {list(LABELS)}")
 
 
 class Classifier:
@@ -170,6 +182,7 @@ class Classifier:
         calibration = _read_json(path / CALIBRATION_FILE)
         config = AutoConfig.from_pretrained(path)
         labels = [config.id2label[i] for i in range(config.num_labels)]
+        _check_model_folder(path, metadata, labels)
         temperature = float(calibration.get("temperature") or 1.0)
         max_length = int(metadata.get("max_length") or metadata.get("config", {}).get("max_length") or 128)
         if quantize is None:  # models trained before ONNX was verified carry only "quantize"

@@ -3,15 +3,18 @@
     uvicorn --factory creditai.service.app:create_app      (or `creditai serve`)
 
 Routes validate input (pydantic models, limits from ServiceSettings), call the library in
-the threadpool (plain `def` endpoints: CPU-bound work never blocks the event loop), record
-the request in the audit store (PII-redacted) and return JSON. Bodies are parsed as JSON
-whatever their Content-Type, so `curl -d '{"text": "..."}'` (form-encoded by default)
-works. Bad input is a 4xx naming the field, never a 500.
+the threadpool (CPU-bound work never blocks the event loop; the model endpoints share a
+capacity limit so /health always has a thread and the GIL to answer), record the request in
+the audit store (PII-redacted) and return JSON. Request bodies must be declared
+`application/json` (any other content type is 415): a web page can send a form or text/plain
+to 127.0.0.1 without the browser asking first, but not JSON. Bad input is a 4xx naming the
+field, never a 500.
 """
 
 # No `from __future__ import annotations`: the request models are built per app (limits
 # from settings) and FastAPI must see the real classes in the route signatures.
 
+import hashlib
 import inspect
 import json
 import os
@@ -22,6 +25,7 @@ from collections import Counter
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -51,12 +55,12 @@ from creditai.service.settings import ServiceSettings
 
 log = get_logger()
 
-_JSON_CT = re.compile(rb"^\s*application/([a-z0-9.+\-]*\+)?json\s*(;|$)", re.IGNORECASE)
-_CLIENT_RID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+_JSON_CT = re.compile(rb"^[ \t]*application/([a-z0-9.+\-]*\+)?json[ \t]*(;|$)", re.IGNORECASE)
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Malformed JSON body."},
     401: {"model": ErrorResponse, "description": "Missing or invalid API key (when keys are configured)."},
     413: {"model": ErrorResponse, "description": "Request body too large."},
+    415: {"model": ErrorResponse, "description": "The body is not declared as application/json."},
     422: {"model": ErrorResponse, "description": "Invalid input: each item names the field."},
     503: {"model": ErrorResponse, "description": "A model the request needs is unavailable."},
 }
@@ -114,11 +118,13 @@ class ServiceMetrics:
 # --------------------------------------------------------------------------- middleware
 class RequestContextMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware overhead). Per request: assigns the request id
-    (X-Request-ID response header), treats any POST body as JSON whatever its declared
-    Content-Type, and writes one JSON log line and the HTTP metrics. Never logs bodies."""
+    (X-Request-ID response header), answers 415 to a body not declared as JSON and 413 to a
+    declared length over the limit (before anything reads it), and writes one JSON log line
+    and the HTTP metrics. Never logs bodies; a client's X-Request-ID is logged only as a
+    UUID or as a hash (it is client text and may hold anything, an SSN included)."""
 
-    def __init__(self, app: Any, metrics: ServiceMetrics):
-        self.app, self.metrics = app, metrics
+    def __init__(self, app: Any, metrics: ServiceMetrics, max_body_bytes: int | None = None):
+        self.app, self.metrics, self.max_body_bytes = app, metrics, max_body_bytes
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -128,17 +134,13 @@ class RequestContextMiddleware:
         rid = uuid.uuid4().hex
         headers = list(scope.get("headers") or [])
         client_rid = next((v for k, v in headers if k == b"x-request-id"), b"").decode("latin-1")
-        if scope.get("method") in ("POST", "PUT", "PATCH"):
-            cts = [v for k, v in headers if k == b"content-type"]
-            if len(cts) != 1 or not _JSON_CT.match(cts[0]):
-                headers = [(k, v) for k, v in headers if k != b"content-type"]
-                headers.append((b"content-type", b"application/json"))
         state = dict(scope.get("state") or {})
         state["request_id"] = rid
         state["started"] = start
-        inner = dict(scope, headers=headers, state=state)
+        inner = dict(scope, state=state)
         status = [500]
         started = [False]
+        refusal = self._refuse_body(scope.get("method"), headers)
 
         async def send_wrapper(message: dict) -> None:
             if message["type"] == "http.response.start":
@@ -147,8 +149,22 @@ class RequestContextMiddleware:
                 MutableHeaders(scope=message).append("X-Request-ID", rid)
             await send(message)
 
+        received = [0]
+
+        async def limited_receive() -> dict:
+            # the body limit for bodies sent without a Content-Length (chunked): counted as read
+            message = await receive()
+            if message["type"] == "http.request" and self.max_body_bytes is not None:
+                received[0] += len(message.get("body", b""))
+                if received[0] > self.max_body_bytes:
+                    raise HTTPException(status_code=413, detail=f"over the limit of {self.max_body_bytes} bytes")
+            return message
+
         try:
-            await self.app(inner, receive, send_wrapper)
+            if refusal is not None:
+                await refusal(inner, receive, send_wrapper)
+            else:
+                await self.app(inner, limited_receive, send_wrapper)
         except Exception as exc:  # a bug, not bad input: JSON 500 with the id, traceback in the log only
             log.error("unhandled error", exc_info=exc, extra={"request_id": rid})
             if started[0]:
@@ -165,9 +181,36 @@ class RequestContextMiddleware:
                 "request_id": rid, "method": scope.get("method"), "endpoint": endpoint,
                 "status": status[0], "latency_ms": round(latency * 1000, 3),
             }
-            if client_rid and _CLIENT_RID.match(client_rid):
-                extra["client_request_id"] = client_rid
+            if client_rid:
+                extra["client_request_id"] = _loggable_request_id(client_rid)
             log.info("request", extra=extra)
+
+    def _refuse_body(self, method: str | None, headers: list[tuple[bytes, bytes]]) -> JSONResponse | None:
+        """415 for a body not declared as JSON, 413 for a declared length over the limit."""
+        if method not in ("POST", "PUT", "PATCH"):
+            return None
+        cts = [v for k, v in headers if k == b"content-type"]
+        if len(cts) != 1 or not _JSON_CT.match(cts[0]):
+            got = cts[0].decode("latin-1")[:80] if len(cts) == 1 else ("none" if not cts else "several")
+            return _error(415, "content-type", f"content-type: must be application/json (got {got})",
+                          "unsupported_media_type")
+        length = next((v for k, v in headers if k == b"content-length"), b"")
+        if self.max_body_bytes is not None and length.isdigit() and int(length) > self.max_body_bytes:
+            return _error(413, "body", f"body: {int(length)} bytes is over the limit of {self.max_body_bytes}",
+                          "body_too_large")
+        return None
+
+
+def _error(status: int, field: str, message: str, kind: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": [{"field": field, "message": message, "type": kind}]})
+
+
+def _loggable_request_id(value: str) -> str:
+    """A client's request id as it may be logged: a UUID as is, anything else as a hash."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return "sha256:" + hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -263,6 +306,28 @@ def _in_thread(fn: Any) -> Any:
     async def endpoint(*args: Any, **kwargs: Any) -> Any:
         return await run_in_threadpool(fn, *args, **kwargs)
 
+    return _as_endpoint(endpoint, fn)
+
+
+def _model_work(fn: Any) -> Any:
+    """`_in_thread` under the app's capacity limit for model work (`max_concurrency`).
+
+    Requests beyond the limit wait on the event loop, holding no thread: /health and the
+    light endpoints keep their threads, and the few running model calls share the cores
+    instead of every request fighting for the GIL at once."""
+
+    async def endpoint(*args: Any, **kwargs: Any) -> Any:
+        app = kwargs["request"].app
+        limiter = getattr(app.state, "model_limiter", None)
+        if limiter is None:  # created inside the event loop, once (anyio needs a running loop)
+            limiter = app.state.model_limiter = anyio.CapacityLimiter(app.state.settings.max_concurrency)
+        return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs), limiter=limiter)
+
+    return _as_endpoint(endpoint, fn)
+
+
+def _as_endpoint(endpoint: Any, fn: Any) -> Any:
+    """`endpoint` presented to FastAPI with `fn`'s signature, name and docstring."""
     endpoint.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
     endpoint.__name__, endpoint.__qualname__, endpoint.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
     return endpoint
@@ -295,7 +360,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     api = APIRouter(dependencies=[Depends(require_api_key)] if settings.auth_enabled else [], responses=ERROR_RESPONSES)
 
     @api.post("/classify", response_model=ClassifyResponse, tags=["models"], summary="Classify one item")
-    @_in_thread
+    @_model_work
     def classify(body: ClassifyRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Dispute eligibility of one credit-report item. Without a trained classifier the
         rule-based fallback answers (`source: "rules"`)."""
@@ -306,7 +371,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
         return {"request_id": _rid(request), **res}
 
     @api.post("/classify/batch", response_model=BatchClassifyResponse, tags=["models"], summary="Classify many items")
-    @_in_thread
+    @_model_work
     def classify_batch(body: BatchClassifyRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Many items in one call (batched on the model); at most `max_batch` (see /health)."""
         pred = _require(request, "classifier")
@@ -323,7 +388,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
         return {"request_id": _rid(request), "count": len(results), "results": results}
 
     @api.post("/embed", response_model=EmbedResponse, tags=["models"], summary="Embed texts")
-    @_in_thread
+    @_model_work
     def embed(body: EmbedRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Sentence embeddings (fine-tuned model when trained, else the bundled base)."""
         emb = _require(request, "embeddings")
@@ -334,7 +399,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
         }
 
     @api.post("/retrieve", response_model=RetrieveResponse, tags=["knowledge base"], summary="Search the knowledge base")
-    @_in_thread
+    @_model_work
     def retrieve(body: RetrieveRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Hybrid (BM25 + embeddings) search; BM25 alone when no embeddings are available."""
         kb = _require(request, "knowledge_base")
@@ -347,7 +412,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
         return {"request_id": _rid(request), "retrieval": mode, "hits": [h.as_dict() for h in hits]}
 
     @api.post("/analyze", response_model=AnalyzeResponse, tags=["assistant"], summary="Full structured analysis")
-    @_in_thread
+    @_model_work
     def analyze(body: AnalyzeRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Classify, retrieve, compose the structured answer (SUMMARY, ANALYSIS, ELIGIBILITY
         STATUS, RECOMMENDED ACTION, NEXT STEPS) and check it for compliance."""
@@ -356,7 +421,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
         return _finish_answer(request, "analyze", {"text": body.text, "question": body.question}, data)
 
     @api.post("/chat", response_model=AnalyzeResponse, tags=["assistant"], summary="Chat with the assistant")
-    @_in_thread
+    @_model_work
     def chat(body: ChatRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """One assistant turn; `history` holds the earlier turns."""
         analyzer = _require(request, "assistant")
@@ -472,7 +537,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             "and compliant structured answers. Educational information, not legal or financial advice."
         ),
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
         # with API keys the schema needs a key too (route added below) and the browser docs
         # pages are off: they could not send the key when fetching the schema
         docs_url=None if settings.auth_enabled else "/docs",
@@ -490,5 +554,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             return JSONResponse(app.openapi())
 
     _add_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, max_body_bytes=settings.max_body_bytes)
     return app

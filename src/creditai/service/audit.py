@@ -9,6 +9,7 @@ before they reach the database: callers pass raw values, the store redacts.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -120,6 +121,18 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _private_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) readable by its owner only: audit rows are
+    redacted, but still about people's credit. SQLite gives its -wal and -shm files the
+    database file's mode."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise AuditError(f"cannot create the audit store file {path}: {exc.strerror or exc}") from None
+
+
 class AuditStore:
     """Write and read audit records. Thread-safe (one session per call)."""
 
@@ -134,7 +147,7 @@ class AuditStore:
         if self.backend == "sqlite":
             db = parsed.database
             if db and db != ":memory:" and not db.startswith("file:"):
-                Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                _private_file(Path(db).expanduser())
             kwargs["connect_args"] = {"check_same_thread": False}
         try:
             self.engine: Engine = create_engine(parsed, **kwargs)
@@ -169,10 +182,10 @@ class AuditStore:
 
     @classmethod
     def _row(cls, *args: Any, **kwargs: Any) -> RequestRecord:
-        return RequestRecord(**cls._values(*args, **kwargs))
+        return RequestRecord(**cls.row_values(*args, **kwargs))
 
     @staticmethod
-    def _values(
+    def row_values(
         request_id: str,
         endpoint: str,
         input: Any,
@@ -184,6 +197,7 @@ class AuditStore:
         output: Any = None,
         latency_ms: float | None = None,
     ) -> dict[str, Any]:
+        """The column values of one request, input, output and citations redacted."""
         return dict(
             request_id=request_id,
             created_at=_now(),
@@ -202,18 +216,22 @@ class AuditStore:
 
         If the batch fails, each record is retried alone so one bad record (a duplicate
         id) cannot lose the others; returns the (request_id, error) pairs that failed."""
+        return self.write_rows([self.row_values(**r) for r in records])
+
+    def write_rows(self, rows: list[dict[str, Any]]) -> list[tuple[str, Exception]]:
+        """Insert rows made by `row_values` (already redacted) in one transaction; on failure
+        each row is retried alone. Returns the (request_id, error) pairs that failed."""
         try:
-            rows = [self._values(**r) for r in records]
             # one executemany INSERT (no ORM unit-of-work bookkeeping per row)
             self._write(lambda s: s.execute(insert(RequestRecord), rows))
             return []
         except AuditError:
             failed = []
-            for r in records:
+            for row in rows:
                 try:
-                    self.record_request(**r)
+                    self._write(lambda s, row=row: s.add(RequestRecord(**row)))
                 except AuditError as exc:
-                    failed.append((str(r.get("request_id")), exc))
+                    failed.append((str(row.get("request_id")), exc))
             return failed
 
     def record_feedback(self, request_id: str, rating: int, comment: str | None = None) -> int:

@@ -23,6 +23,10 @@ log = logging.getLogger("creditai.service")
 # writer thread off the GIL while requests run: with 20 ms, the classifier call inside the
 # server measured ~1 ms slower than the same call alone (benchmarks/bench_service.py).
 AUDIT_LINGER_S = 0.2
+# Records waiting for the writer, at most (each already redacted). A stalled database makes
+# requests wait up to AUDIT_PUT_TIMEOUT_S for room, then the record is dropped and counted.
+AUDIT_QUEUE_MAX = 10_000
+AUDIT_PUT_TIMEOUT_S = 1.0
 
 
 class Unavailable(Exception):
@@ -75,20 +79,30 @@ class Runtime:
         self.store_slot = _Slot("audit store", lambda: AuditStore(settings.database_url))
         self._pending: dict[str, threading.Event] = {}
         self._pending_lock = threading.Lock()
-        self._queue: queue.Queue = queue.Queue()
+        self._queue: queue.Queue = queue.Queue(maxsize=AUDIT_QUEUE_MAX)
         self._writer: threading.Thread | None = None
 
     # -- audit records: written by one background thread, in batches --------------------
     def submit_audit(self, record: dict[str, Any], on_error: Callable[[str, Exception], None] | None = None) -> None:
-        """Queue one `AuditStore.record_request` call. The request thread never waits on
-        the database; /feedback waits for the record of its request id (`wait_pending`)."""
+        """Queue one `AuditStore.record_request` call. The record is redacted here, in the
+        request's thread (so raw PII never waits in memory and the cost stays with the request
+        that brought it); the request never waits on the database, only for room in the
+        bounded queue. /feedback waits for the record of its request id (`wait_pending`)."""
         rid = str(record["request_id"])
+        row = AuditStore.row_values(**record)
         with self._pending_lock:
             self._pending[rid] = threading.Event()
             if self._writer is None or not self._writer.is_alive():
                 self._writer = threading.Thread(target=self._write_loop, name="creditai-audit", daemon=True)
                 self._writer.start()
-        self._queue.put((record, on_error))
+        try:
+            self._queue.put((row, on_error), timeout=AUDIT_PUT_TIMEOUT_S)
+        except queue.Full:
+            exc = AuditError(f"audit queue full ({AUDIT_QUEUE_MAX} records waiting): record dropped")
+            log.error("audit write failed", extra={"request_id": rid, "error": str(exc)})
+            if on_error is not None:
+                on_error(rid, exc)
+            self._done_pending(rid)
 
     def _write_loop(self) -> None:
         while True:
@@ -113,7 +127,7 @@ class Runtime:
                 store = self.store
                 if store is None:
                     raise AuditError(f"audit store unavailable: {self.store_slot.error}")
-                failed = dict(store.record_requests(records))
+                failed = dict(store.write_rows(records))
             except Exception as exc:  # never let the writer thread die
                 failed = {str(r["request_id"]): exc for r in records}
             for record, on_error in batch:
@@ -284,6 +298,8 @@ class Runtime:
         out["loaded"] = has_model  # the trained model; the rule fallback is always there
         out["source"] = info.get("source") or ("model" if has_model else "rules")
         out.setdefault("version", info.get("model_version") or info.get("created_at"))
+        if not has_model and info.get("error") and not str(info["error"]).startswith("no trained model"):
+            out["missing"] = f"{info['error']}: answering with the rule-based fallback"
         if not has_model and not out.get("missing"):
             out["missing"] = (
                 f"no trained classifier at {self.settings.classifier_dir}: answering with the rule-based "
@@ -322,7 +338,14 @@ class Runtime:
             out["created_at"] = out["version"] = kb.info().get("built_at")
         except Exception:
             pass
-        if self.kb_source != "index":
+        try:
+            empty = kb.size() == 0
+        except Exception:
+            empty = False
+        if empty:
+            out["loaded"] = False
+            out["missing"] = "the knowledge base has no passages: answers carry no citations (run `creditai kb build`)"
+        elif self.kb_source != "index":
             out["missing"] = (
                 f"no index at {self.settings.index_dir}: serving a temporary BM25 index of the shipped "
                 "knowledge base (run `creditai kb build`)"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from creditai import LABELS
 
@@ -41,6 +41,17 @@ def _text(max_chars: int) -> Any:
     return Annotated[str, StringConstraints(strict=True, min_length=1, max_length=max_chars), AfterValidator(_clean)]
 
 
+def _whole(value: Any) -> Any:
+    """An integer, also written as a float with no fraction (5.0): JSON Schema's "integer",
+    which the OpenAPI schema declares, allows it. Booleans and strings are still refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be an integer")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
 ShortText = _text(200)
 RequestId = Annotated[
     str, StringConstraints(strict=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._\-]+$")
@@ -206,7 +217,7 @@ def build_schemas(max_text_chars: int, max_batch: int, max_k: int) -> Schemas:
     class RetrieveRequest(BaseModel):
         model_config = cfg
         query: Text = Field(description="What to search the knowledge base for.")
-        k: StrictInt = Field(5, ge=1, le=max_k, description=f"Number of passages to return (1-{max_k}).")
+        k: WholeNumber = Field(5, ge=1, le=max_k, description=f"Number of passages to return (1-{max_k}).")
         doc_type: ShortText | None = Field(  # type: ignore[valid-type]
             None, description="Only passages of this document type (e.g. credit_laws, compliance, templates)."
         )
@@ -234,7 +245,7 @@ def build_schemas(max_text_chars: int, max_batch: int, max_k: int) -> Schemas:
     class FeedbackRequest(BaseModel):
         model_config = cfg
         request_id: RequestId = Field(description="The request_id of an earlier classify/analyze/chat response.")
-        rating: StrictInt = Field(ge=1, le=5, description="1 (bad) to 5 (good).")
+        rating: WholeNumber = Field(ge=1, le=5, description="1 (bad) to 5 (good).")
         comment: Annotated[str, StringConstraints(strict=True, max_length=2000), AfterValidator(_storable)] | None = Field(
             None, description="Optional free-text comment (PII is redacted before it is stored)."
         )

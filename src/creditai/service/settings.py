@@ -11,6 +11,7 @@ CREDITAI_* variables below; tests build one directly with the values they need.
 | max_text_chars        | CREDITAI_MAX_TEXT_CHARS         | 20000                                 |
 | max_batch             | CREDITAI_MAX_BATCH              | 64                                    |
 | max_k                 | CREDITAI_MAX_K                  | 50                                    |
+| max_concurrency       | CREDITAI_MAX_CONCURRENCY        | the CPU count, at least 2             |
 | api_keys              | CREDITAI_API_KEYS (comma-sep.)  | none: the API is open (warning logged)|
 | database_url          | CREDITAI_DATABASE_URL           | sqlite:///var/creditai_audit.sqlite   |
 | confidence_threshold  | CREDITAI_CONFIDENCE_THRESHOLD   | 0.7                                   |
@@ -46,6 +47,7 @@ ENV_VARS: dict[str, str] = {
     "max_text_chars": "CREDITAI_MAX_TEXT_CHARS",
     "max_batch": "CREDITAI_MAX_BATCH",
     "max_k": "CREDITAI_MAX_K",
+    "max_concurrency": "CREDITAI_MAX_CONCURRENCY",
     "api_keys": "CREDITAI_API_KEYS",
     "database_url": "CREDITAI_DATABASE_URL",
     "confidence_threshold": "CREDITAI_CONFIDENCE_THRESHOLD",
@@ -66,6 +68,9 @@ class ServiceSettings(BaseModel):
     max_text_chars: int = Field(20_000, ge=1, description="Longest accepted text (characters).")
     max_batch: int = Field(64, ge=1, description="Most texts per /classify/batch or /embed request.")
     max_k: int = Field(50, ge=1, description="Most passages one /retrieve request may ask for.")
+    max_concurrency: int = Field(default_factory=lambda: max(2, os.cpu_count() or 1), ge=1, le=256,
+                                 description="Model calls (classify, embed, retrieve, analyze, chat) run at once; "
+                                             "more wait their turn, so /health always answers.")
     api_keys: tuple[str, ...] = Field((), description="Accepted API keys; empty means the API is open.")
     database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy URL of the audit store.")
     confidence_threshold: float = Field(0.7, ge=0.0, le=1.0, description="Below it the classifier defers to rules.")
