@@ -134,11 +134,15 @@ def test_output_files(tiny_model: Path):
     assert [p.name for p in tiny_model.parent.iterdir()] == ["classifier"]
 
 
-def test_load_and_predict(tiny_model: Path):
+def test_load_and_predict(tiny_model: Path, tmp_path: Path):
+    import shutil
+
     from creditai.inference.classifier import Classifier
 
+    model = tmp_path / "classifier"
+    shutil.copytree(tiny_model, model)  # fp32 on an ONNX-chosen model exports model.onnx beside the weights
     for quantize in (False, True):
-        clf = Classifier.load(tiny_model, quantize=quantize)
+        clf = Classifier.load(model, quantize=quantize)
         preds = clf.predict(["Something on my report is wrong.", "The Midland account is not mine."] * 3,
                             batch_size=4)
         assert len(preds) == 6
