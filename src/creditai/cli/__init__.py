@@ -70,10 +70,25 @@ def main() -> None:
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors
-        import click
+    except Exception as exc:
+        if not _is_usage_error(exc):
+            raise
+        typer.secho(f"error: {exc.format_message()}", err=True, fg=typer.colors.RED, nl=False)  # type: ignore[attr-defined]
+        typer.echo(f" (see '{_command_path(exc)} --help')", err=True)
+        sys.exit(2 if getattr(exc, "exit_code", 2) in (None, 0, 1) else exc.exit_code)  # type: ignore[attr-defined]
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+
+def _is_usage_error(exc: BaseException) -> bool:
+    """A mistyped command, option or value: click's exceptions, or those of the copy of click
+    that typer >= 0.29 vendors (typer.TyperException), whichever this install has."""
+    import click
+
+    bases: tuple[type, ...] = (click.exceptions.ClickException,)
+    if isinstance(getattr(typer, "TyperException", None), type):
+        bases += (typer.TyperException,)
+    return isinstance(exc, bases) and hasattr(exc, "format_message")
+
+
+def _command_path(exc: BaseException) -> str:
+    ctx = getattr(exc, "ctx", None)
+    return getattr(ctx, "command_path", None) or "creditai"
