@@ -18,12 +18,14 @@ def generate(
     classifier_count: int = typer.Option(1500, "--classifier-count", envvar="CLASSIFIER_COUNT", min=10),
     embedding_count: int = typer.Option(1000, "--embedding-count", envvar="EMBEDDING_COUNT", min=0),
     sft_count: int = typer.Option(1000, "--sft-count", envvar="SFT_COUNT", min=10),
+    request_count: int = typer.Option(3000, "--request-count", envvar="REQUEST_COUNT", min=0,
+                                      help="Rows for the request classifier (requests_*.jsonl); 0 writes none."),
 ) -> None:
-    """Write classifier, SFT and embedding-pair datasets under OUT."""
+    """Write classifier, SFT, embedding-pair and request-classifier datasets under OUT."""
     from creditai.data.generator import write_datasets
 
     written = write_datasets(out, seed=seed, classifier_count=classifier_count, embedding_count=embedding_count,
-                             sft_count=sft_count, progress=True)
+                             sft_count=sft_count, request_count=request_count, progress=True)
     for name, path in written.items():
         typer.echo(f"{name}: {path}")
     typer.echo(f"wrote {len(written)} files to {out}")

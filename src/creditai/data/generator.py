@@ -19,6 +19,7 @@ from creditai.assistant.composer import REFUSALS, compose_answer, compose_educat
 from creditai.data.io import write_jsonl
 from creditai.data.policy import POLICY_PASSAGES, RULES, decide
 from creditai.data.render import FAMILIES, render
+from creditai.data.requests import write_requests
 from creditai.data.sampling import minimal_facts, sample_facts
 
 log = logging.getLogger(__name__)
@@ -216,8 +217,11 @@ def _pairs(count: int, seed: int) -> tuple[list[dict], list[dict]] | None:
 
 
 def write_datasets(out_dir: str | Path, *, seed: int = 42, classifier_count: int = 1500, embedding_count: int = 1000,
-                   sft_count: int = 1000, progress: bool = True) -> dict[str, Path]:
-    """Write every training file under out_dir; returns {file stem: path}. Same seed -> same bytes."""
+                   sft_count: int = 1000, request_count: int = 3000, progress: bool = True) -> dict[str, Path]:
+    """Write every training file under out_dir; returns {file stem: path}. Same seed -> same bytes.
+
+    `request_count` rows for the request classifier go to requests_{train,val,test}.jsonl (0: none);
+    they use their own RNG streams, so they never change the other files."""
     out = Path(out_dir)
     written: dict[str, Path] = {}
     split_rng = random.Random(f"split-{seed}")
@@ -231,6 +235,8 @@ def write_datasets(out_dir: str | Path, *, seed: int = 42, classifier_count: int
     if pairs is not None:
         for name, part in zip(("train", "valid"), pairs):
             written[f"model3_pairs.{name}"] = write_jsonl(out / f"model3_pairs.{name}.jsonl", part)
+    if request_count > 0:
+        written.update(write_requests(out, count=request_count, seed=seed))
     return written
 
 

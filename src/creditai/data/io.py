@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from creditai import LABELS
+from creditai.data.policy import REQUEST_LABELS
 from creditai.errors import DataError
 
 _SCHEMAS: tuple[tuple[str, dict], ...] = (
@@ -16,6 +17,7 @@ _SCHEMAS: tuple[tuple[str, dict], ...] = (
     ("pairs", {"required": ("text_1", "text_2", "label"), "texts": ("text_1", "text_2"), "label": None}),
     ("sft", {"required": ("messages",), "texts": (), "label": None}),
     ("classifier", {"required": ("text", "label", "rule"), "texts": ("text",), "label": LABELS}),
+    ("requests", {"required": ("text", "label", "style", "turns"), "texts": ("text",), "label": REQUEST_LABELS}),
 )
 _DEFAULT_SCHEMA = {"required": ("text", "label"), "texts": ("text",), "label": LABELS}
 

@@ -14,6 +14,21 @@ from enum import Enum
 
 from creditai import LABELS
 
+# Request categories (policy, last section; CROA 1679b, FCRA 1681q, FDCPA 807): what the
+# assistant must decline, and "allowed". The request generator and the guard share them.
+PROHIBITED: tuple[str, ...] = (
+    "dispute_accurate_as_inaccurate",
+    "false_identity_theft_or_report",
+    "identity_alteration",
+    "false_threat_or_impersonation",
+    "outcome_guarantee",
+    "dispute_everything",
+    "advance_fee",
+    "instruction_override",
+)
+ALLOWED = "allowed"
+REQUEST_LABELS: tuple[str, ...] = PROHIBITED + (ALLOWED,)
+
 TODAY = date(2026, 11, 25)
 """Reference date for reporting-period arithmetic (overridable per call)."""
 
