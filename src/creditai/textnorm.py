@@ -20,12 +20,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Dashes, minus signs and hyphens -> "-"; curly and prime quotes -> ASCII quotes.
-_PUNCT = {
-    **{cp: "-" for cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2043, 0x2212, 0xFE58, 0xFE63, 0xFF0D)},
-    **{cp: "'" for cp in (0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x2035, 0x02BC, 0x02B9, 0x00B4, 0x0060)},
-    **{cp: '"' for cp in (0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x2036, 0x00AB, 0x00BB)},
-}
+# Dashes, minus signs and hyphens -> "-"; curly and prime quotes -> ASCII quotes. One table
+# for every reader of user text (the guard here, the PII redactor's separators).
+DASHES = frozenset("\u02d7\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2796\u2e3a\u2e3b"
+                   "\ufe58\ufe63\uff0d")
+QUOTES = {**dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02b9\u00b4\u0060", "'"),
+          **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb", '"')}
+_PUNCT = {**{ord(c): "-" for c in DASHES}, **{ord(c): q for c, q in QUOTES.items()}}
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _LONG_BLANKS = re.compile(r"[^\S\n]{3,}")
 _LONG_BREAKS = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*){2,}")
@@ -40,15 +41,16 @@ def squeeze_space(text: str) -> str:
     return _LONG_BREAKS.sub("\n\n", _LONG_BLANKS.sub("  ", text))
 
 
-@lru_cache(maxsize=1)
-def _table() -> dict[int, str | None]:
-    """str.translate table: invisible characters removed, look-alikes mapped, punctuation folded."""
+@lru_cache(maxsize=2)
+def _table(invisible: str | None = None) -> dict[int, str | None]:
+    """str.translate table: invisible characters removed (or replaced by `invisible`),
+    look-alikes mapped, punctuation folded."""
     table: dict[int, str | None] = {}
     for cp in range(sys.maxunicode + 1):
         cat = unicodedata.category(chr(cp))
         # Cf: zero-width space/joiners, soft hyphen, bidi controls, BOM, word joiner; variation selectors
         if cat == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
-            table[cp] = None
+            table[cp] = invisible
     table.update(_PUNCT)
     try:
         from confusable_homoglyphs import confusables
@@ -65,13 +67,15 @@ def _table() -> dict[int, str | None]:
     return table
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, *, invisible: str | None = None) -> str:
     """The canonical form checks read: NFKC, invisible characters removed, look-alike letters
     mapped to ASCII, curly quotes and dashes folded, whitespace runs squeezed, accents dropped.
-    Linear in len(text)."""
+    Linear in len(text). `invisible=" "` reads invisible characters as word breaks instead
+    (a zero-width space between every word would otherwise join the words).
+    """
     if not text:
         return ""
-    text = squeeze_space(unicodedata.normalize("NFKC", text).translate(_table()))
+    text = squeeze_space(unicodedata.normalize("NFKC", text).translate(_table(invisible)))
     if text.isascii():
         return text
     # accents off ("está" -> "esta", "g̶u̶a̶r̶a̶n̶t̶e̶e̶" -> "guarantee"): combining marks removed
@@ -100,14 +104,22 @@ def mixed_script_words(text: str, limit: int = 10) -> list[str]:
     return out
 
 
+def readings(text: str) -> list[str]:
+    """The canonical forms a check must judge: invisible characters removed, and, when the text
+    has any, read as spaces too ("guar\u00adantee" is one word, "get\u200ba\u200bCPN" three)."""
+    joined = normalize(text)
+    spaced = normalize(text, invisible=" ")
+    return [joined] if spaced == joined else [joined, spaced]
+
+
 @dataclass(frozen=True)
 class Normalized:
-    """`text` in canonical form and the mixed-script words of the original."""
+    """`texts`: the canonical readings of a text (see `readings`); the mixed-script words of the original."""
 
-    text: str
+    texts: tuple[str, ...]
     mixed_script: tuple[str, ...] = ()
 
 
 def canonical(text: str) -> Normalized:
-    """`normalize(text)` with the mixed-script words found on the way."""
-    return Normalized(normalize(text), tuple(mixed_script_words(text)))
+    """`readings(text)` with the mixed-script words found on the way."""
+    return Normalized(tuple(readings(text)), tuple(mixed_script_words(text)))

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from creditai.textnorm import canonical, normalize
+from creditai.textnorm import canonical, readings
 
 SECTIONS: tuple[str, ...] = ("SUMMARY", "ANALYSIS", "ELIGIBILITY STATUS", "RECOMMENDED ACTION", "NEXT STEPS")
 """Same order as composer.SECTIONS (kept here so the guard imports nothing heavy)."""
@@ -68,7 +68,7 @@ INJECTION = _rx(
     r"\byou are now\b(?!\s+(?:in|on|past|behind|late|over|current|responsible)\b)",  # "you are now DAN / an unrestricted ..."
     r"\bfrom now on,? you\b",                                         # role reassignment
     r"\bdo anything now\b|\bDAN\b(?=[\s,.:!])",                       # the "DAN" jailbreak
-    r"^[ \t]*(system|developer|assistant)[ \t]*:",                          # forged chat roles at a line start
+    r"^[^\S\n]*(system|developer|assistant)[^\S\n]*:",                          # forged chat roles at a line start
     r"\bdeveloper mode\b|\bjailbr(eak|oken)\b|\bgod mode\b",
     r"\bcompliance (is )?(off|disabled)\b|\b(safety|filters?) (is |are )?(off|disabled)\b",
     r"</?\s*(policy|system|instructions?|rules)\s*>",                 # fake markup closing the system prompt
@@ -220,27 +220,32 @@ def _snippet(m: re.Match[str], limit: int = 60) -> str:
     return s if len(s) <= limit else s[:limit] + "..."
 
 
-SCREEN_WINDOW = 3000
-SCREEN_STEP = 2250
-"""Long texts are screened in overlapping windows of SCREEN_WINDOW characters: the cost is
-linear in the length whatever a pattern does inside one window, and an ask and its admission
-(say "it's mine" ... "tell them it isn't") are judged together only when they are this close."""
+SCREEN_WINDOW = 40_000
+SCREEN_STEP = 30_000
+"""Texts longer than SCREEN_WINDOW characters are screened in overlapping windows, so the cost
+stays linear whatever the length; every input the service takes (8,000 characters for
+/analyze, 20,000 at most) is judged whole, so an ask and its admission far apart in a long
+pasted report are still read together."""
 
 
 def screen_request(text: str) -> RequestVerdict:
     """Refuse prohibited asks and prompt injection; allow questions about prohibited topics.
 
-    The text is read in canonical form (textnorm.normalize: look-alike letters, invisible
-    characters, curly quotes folded); a refusal in any window refuses the whole text."""
+    The text is read in canonical form (textnorm: look-alike letters, invisible characters,
+    curly quotes folded; with invisible characters both dropped and read as spaces); a
+    refusal of any reading or window refuses the whole text."""
     norm = canonical(text or "")
     verdict: RequestVerdict | None = None
-    for start in range(0, max(1, len(norm.text) - SCREEN_WINDOW + SCREEN_STEP), SCREEN_STEP):
-        v = _screen_window(norm.text[start:start + SCREEN_WINDOW])
-        if not v.allowed:
-            verdict = v
+    for reading in norm.texts:
+        for start in range(0, max(1, len(reading) - SCREEN_WINDOW + SCREEN_STEP), SCREEN_STEP):
+            v = _screen_window(reading[start:start + SCREEN_WINDOW])
+            if not v.allowed:
+                verdict = v
+                break
+            if verdict is None or (v.about and not verdict.about):
+                verdict = v
+        if verdict is not None and not verdict.allowed:
             break
-        if verdict is None or (v.about and not verdict.about):
-            verdict = v
     assert verdict is not None
     if norm.mixed_script:
         verdict.reasons.append(f"mixed-script words (look-alike letters): {', '.join(norm.mixed_script[:3])}")
@@ -345,8 +350,9 @@ ANSWER_RULES: list[tuple[str, str, re.Pattern[str], str]] = [
 ]
 
 _HEADER = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*(SUMMARY|ANALYSIS|ELIGIBILITY STATUS|RECOMMENDED ACTIONS?|NEXT STEPS|SOURCES)"
-    r"[ \t]*(?:\*\*)?[ \t]*:?[ \t]*(?:\*\*)?[ \t]*", re.IGNORECASE | re.MULTILINE)
+    # possessive [ \t]*+: a line of spaces after a header made the plain form quadratic
+    r"^[ \t]*+(?:#{1,6}[ \t]*+)?(?:\*\*)?[ \t]*+(SUMMARY|ANALYSIS|ELIGIBILITY STATUS|RECOMMENDED ACTIONS?|NEXT STEPS|SOURCES)"
+    r"[ \t]*+(?:\*\*)?[ \t]*+:?[ \t]*+(?:\*\*)?[ \t]*+", re.IGNORECASE | re.MULTILINE)
 _DISCLAIMER_PARTS = (
     re.compile(r"\beducational\b", re.I),
     re.compile(r"\bnot (legal|financial)( or (legal|financial))? advice\b", re.I),
@@ -420,12 +426,14 @@ def _exempt(text: str, m: re.Match[str], mode: str) -> bool:
 def find_violations(text: str) -> list[Violation]:
     """Every forbidden statement in `text` (warnings and denials are not violations)."""
     out: list[Violation] = []
-    text = normalize(text or "")
-    for category, rule, pattern, mode in ANSWER_RULES:
-        for m in pattern.finditer(text):
-            if not _exempt(text, m, mode):
-                out.append(Violation(category, rule, " ".join(m.group(0).split())))
-                break
+    for reading in readings(text or ""):
+        for category, rule, pattern, mode in ANSWER_RULES:
+            if any(v.rule == rule for v in out):
+                continue
+            for m in pattern.finditer(reading):
+                if not _exempt(reading, m, mode):
+                    out.append(Violation(category, rule, " ".join(m.group(0).split())))
+                    break
     return out
 
 

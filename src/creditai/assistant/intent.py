@@ -43,8 +43,8 @@ _OWN_ITEM = re.compile(
     re.IGNORECASE,
 )
 # Bounded runs: `\|.*\|` and a `^\s*` that crosses lines retried from every bar or line start.
-_TRADELINE = re.compile(r"\|[^\n|]{0,300}\||^[ \t]*[A-Za-z ]{3,30}:[ \t]*\S+[^\n]{0,300}\n[ \t]*[A-Za-z ]{3,30}:[ \t]*\S+",
-                        re.MULTILINE)
+_TRADELINE = re.compile(r"\|[^\n|]{0,300}\||^[ \t]*[A-Za-z ]{3,30}:[ \t]*\S+[^\n]{0,300}\n(?:[ \t]*\n){0,2}[ \t]*"
+                        r"[A-Za-z ]{3,30}:[ \t]*\S+", re.MULTILINE)
 _VAGUE_CLAIMS = {"none", "vague", "goodwill"}
 
 

@@ -244,9 +244,10 @@ def find_amounts(text: str) -> list[tuple[int, float]]:
 
 
 # Values are bounded ({0,300}): an unbounded lazy value re-ran the lookahead from every
-# separator to the end of the line (quadratic on "a,a:a,a:...").
-_FIELD = re.compile(r"(?:^|[|;,\n]|\s{2,})\s*([A-Za-z][A-Za-z #./_()1-9-]{1,40}?)\s*[:=]\s*(\"[^\"]{0,300}\"|[^|;\n]{0,300}?)"
-                    r"(?=\s*(?:[|;\n]|,\s*[a-z_]+\s*=|$))")
+# separator to the end of the line (quadratic on "a,a:a,a:...");
+# quadratic on "a,a:a,a:..."); a longer value is read as its first 300 characters.
+_FIELD = re.compile(r"(?:^|[|;,\n]|\s{2,})\s*([A-Za-z][A-Za-z #./_()1-9-]{1,40}?)\s*[:=]\s*(\"[^\"]{0,300}\"|"
+                    r"[^|;\n]{0,300}?(?=\s*(?:[|;\n]|,\s*[a-z_]+\s*=|$))|[^|;\n]{300})")
 _ROLE_KEYS: tuple[tuple[str, str], ...] = (
     ("note", r"note|remark|comment|reason|statement|says|client|consumer"),
     ("dofd", r"dofd|delinq|dla"),

@@ -15,6 +15,7 @@ field, never a 500.
 # from settings) and FastAPI must see the real classes in the route signatures.
 
 import hashlib
+import hmac
 import inspect
 import json
 import os
@@ -175,10 +176,11 @@ class RequestContextMiddleware:
             latency = time.perf_counter() - start
             route = inner.get("route")
             endpoint = getattr(route, "path", None) or "unmatched"
-            self.metrics.requests.labels(endpoint=endpoint, method=scope.get("method", ""), status=str(status[0])).inc()
+            method = scope.get("method", "") if scope.get("method", "") in _METHODS else "OTHER"  # client text
+            self.metrics.requests.labels(endpoint=endpoint, method=method, status=str(status[0])).inc()
             self.metrics.latency.labels(endpoint=endpoint).observe(latency)
             extra = {
-                "request_id": rid, "method": scope.get("method"), "endpoint": endpoint,
+                "request_id": rid, "method": method, "endpoint": endpoint,
                 "status": status[0], "latency_ms": round(latency * 1000, 3),
             }
             if client_rid:
@@ -205,12 +207,18 @@ def _error(status: int, field: str, message: str, kind: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": [{"field": field, "message": message, "type": kind}]})
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+# Keyed per process: an unkeyed hash of a 9-digit SSN is undone by hashing all 10^9 of them.
+_RID_KEY = os.urandom(32)
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def _loggable_request_id(value: str) -> str:
-    """A client's request id as it may be logged: a UUID as is, anything else as a hash."""
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return "sha256:" + hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:16]
+    """A client's request id as it may be logged: a canonical UUID as is, anything else as a
+    keyed hash (the same id hashes the same within one process, so log lines still join)."""
+    if _UUID.fullmatch(value):
+        return value.lower()
+    return "hmac:" + hmac.new(_RID_KEY, value.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- helpers

@@ -38,6 +38,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from creditai.textnorm import DASHES, QUOTES
+
 __all__ = ["PLACEHOLDERS", "redact", "redact_obj"]
 
 log = logging.getLogger(__name__)
@@ -65,12 +67,9 @@ _LITERAL = re.compile(r"\[(?:" + "|".join(ph[1:-1] for ph in PLACEHOLDERS) + r")
 
 # ----------------------------------------------------------------------------- folding
 
-_DASHES = frozenset(
-    "\u00ad\u02d7\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2043"
-    "\u2212\u2796\u2e3a\u2e3b\ufe58\ufe63\uff0d"
-)
-_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
-           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'}  # fmt: skip
+# the soft hyphen separates digit groups here ("123\u00ad45\u00ad6789"); textnorm drops it as invisible
+_DASHES = DASHES | {"\u00ad"}
+_QUOTES = QUOTES
 
 
 class _FoldTable(dict):

@@ -105,7 +105,8 @@ class Runtime:
             self._done_pending(rid)
 
     def _write_loop(self) -> None:
-        while True:
+        stopping = False
+        while not stopping:
             first = self._queue.get()
             if first is None:
                 return
@@ -119,7 +120,7 @@ class Runtime:
                 except queue.Empty:
                     break
                 if item is None:
-                    self._queue.put(None)  # finish this batch, then stop
+                    stopping = True  # finish this batch, then stop (no re-put: the queue may be full)
                     break
                 batch.append(item)
             records = [r for r, _ in batch]
@@ -236,7 +237,10 @@ class Runtime:
     def close(self) -> None:
         writer = self._writer
         if writer is not None and writer.is_alive():
-            self._queue.put(None)  # after everything queued: the writer drains, then stops
+            try:  # after everything queued: the writer drains, then stops
+                self._queue.put(None, timeout=30)
+            except queue.Full:
+                log.error("audit writer stalled: closing with records still queued")
             writer.join(timeout=30)
         self._writer = None
         store = self.store_slot.value
