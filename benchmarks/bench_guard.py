@@ -18,22 +18,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "tests"))
 
 from creditai.assistant import guard  # noqa: E402
 from creditai.data.rules import RuleClassifier  # noqa: E402
 from creditai.service.redact import redact  # noqa: E402
+from _helpers import best_time  # noqa: E402  (the tests' timing helper)
 
 UNITS = ["a", "1", "\n", "  ", "a ", "1,", "a@", "a.", "| ", "(", "'", "is ", "never ", "guarantee ", "fee ", "$1 ",
          "it's mine ", "Account: ", "a,a:", "01/02/2020 ", "123 Main ", "I was late for real, tell them it is not mine "]
-
-
-def _best(fn, text: str, reps: int = 3) -> float:
-    best = float("inf")
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn(text)
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main() -> None:
@@ -62,7 +55,7 @@ def main() -> None:
         for unit in UNITS:
             small = (unit * (5000 // len(unit) + 1))[:5000]
             large = (unit * (20000 // len(unit) + 1))[:20000]
-            a, b = _best(fn, small), _best(fn, large)
+            a, b = best_time(fn, small), best_time(fn, large)
             worst_small, worst_large = max(worst_small, a), max(worst_large, b)
             if b > 0.002 and b / max(a, 1e-6) > growth:
                 growth, worst_unit = b / max(a, 1e-6), unit

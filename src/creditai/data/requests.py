@@ -25,6 +25,7 @@ from pathlib import Path
 
 from creditai.data.io import write_jsonl
 from creditai.data.policy import ALLOWED, PROHIBITED, REQUEST_LABELS, TODAY, AccountType
+from creditai.data.render import fmt_amount
 from creditai.data.sampling import BUREAUS, CREDITORS
 
 A = AccountType
@@ -109,20 +110,6 @@ CITIES = ("Houston", "Phoenix", "Atlanta", "Chicago", "Dallas", "Miami", "Denver
 _FEES = (99, 149, 199, 249, 299, 399, 499, 599, 799, 999, 1200, 1500, 1999, 2500)
 
 
-def _money(rng: random.Random, x: float) -> str:
-    whole = round(x)
-    style = rng.randrange(6)
-    if style == 0:
-        return f"${whole}"
-    if style == 1:
-        return f"{whole:,} dollars"
-    if style == 2:
-        return f"${x:,.2f}"
-    if style == 3 and whole >= 1000:
-        return f"${whole / 1000:.1f}k".replace(".0k", "k")
-    return f"${whole:,}"
-
-
 def _date(rng: random.Random, month: int, year: int) -> str:
     return rng.choice((f"{MONTHS[month - 1]} {year}", f"{month:02d}/{year}", str(year), f"{MONTHS[month - 1][:3]} {year}",
                        f"{MONTHS[month - 1]} of {year}", f"{month}/{str(year)[2:]}"))
@@ -146,7 +133,7 @@ def sample_request_facts(rng: random.Random) -> dict[str, str]:
     return {
         "type": t.value, "creditor": creditor, "creditor2": creditor2, "kind": rng.choice(_KIND[t]),
         "es_kind": rng.choice(_ES_KIND[t]), "item": rng.choice(_ITEM[t]), "report_type": rng.choice(_REPORT_TYPE[t]),
-        "status": rng.choice(_REPORT_STATUS[t]), "amount": _money(rng, amount),
+        "status": rng.choice(_REPORT_STATUS[t]), "amount": fmt_amount(amount, rng),
         "es_amount": rng.choice((f"${int(amount):,}", f"{int(amount):,} dólares", f"${int(amount)}")),
         "date": _date(rng, month, year), "es_date": rng.choice((f"{MESES[month - 1]} de {year}", f"{month}/{year}", str(year))),
         "bureau": rng.choice(BUREAUS), "acct": acct,
@@ -1184,7 +1171,7 @@ def _report_row(rng: random.Random, f: dict[str, str], *, main: bool) -> dict[st
     lo, hi = _AMOUNT_RANGE.get(t, (150, 9800))
     acct = "".join(rng.choice("0123456789") for _ in range(4))
     return {"creditor": rng.choice(CREDITORS[t]), "type": rng.choice(_REPORT_TYPE[t]), "acct": f"XXXX{acct}",
-            "balance": _money(rng, rng.uniform(lo, hi)), "status": rng.choice(_REPORT_STATUS[t]),
+            "balance": fmt_amount(rng.uniform(lo, hi), rng), "status": rng.choice(_REPORT_STATUS[t]),
             "date": _date(rng, rng.randint(1, 12), rng.randint(TODAY.year - 8, TODAY.year - 1)),
             "remark": rng.choice(REMARKS)}
 
