@@ -406,12 +406,12 @@ def metadata_size(doc: Document) -> int:
     return len(json.dumps(record, default=str).encode("utf-8"))
 
 
-def load_document(path: str | Path, raw: bytes | None = None) -> Document:
+def load_document(path: str | Path, raw: bytes | None = None, digest: str | None = None) -> Document:
     """Read one file into a `Document`; raise `SkipFile` for unsupported, oversized, garbage
     or unparsable files, with a one-line reason.
 
     `raw` is the file's bytes when the caller has read them already (`build_index` hashes
-    them first), so that each file is read exactly once. Any exception while parsing one
+    them first and passes that `digest` too), so that each file is read and hashed once. Any exception while parsing one
     file becomes `SkipFile`: a bad file must never abort a build.
     """
     path = Path(path)
@@ -423,7 +423,7 @@ def load_document(path: str | Path, raw: bytes | None = None) -> Document:
     elif len(raw) > MAX_FILE_BYTES:
         raise SkipFile(f"file too large ({_over(len(raw), MAX_FILE_BYTES)})")
     try:
-        doc = _parse_document(path, suffix, raw)
+        doc = _parse_document(path, suffix, raw, digest or content_hash(raw))
         size = metadata_size(doc)
     except SkipFile:
         raise
@@ -434,8 +434,7 @@ def load_document(path: str | Path, raw: bytes | None = None) -> Document:
     return doc
 
 
-def _parse_document(path: Path, suffix: str, raw: bytes) -> Document:
-    digest = content_hash(raw)
+def _parse_document(path: Path, suffix: str, raw: bytes, digest: str) -> Document:
     meta: dict[str, Any] = {}
     title = ""
     if suffix == ".pdf":

@@ -596,7 +596,7 @@ def build_index(
         if prev is not None and prev.content_hash == raw_hash and same_chunking:
             if not same_rules:  # indexed under other rules: it must still pass them (its chunks are kept)
                 try:
-                    load_document(f, raw)
+                    load_document(f, raw, raw_hash)
                 except SkipFile as exc:
                     skip(f, key, raw_hash, str(exc))
                     continue
@@ -607,7 +607,7 @@ def build_index(
             stats.unchanged += 1
             continue
         try:
-            doc = load_document(f, raw)
+            doc = load_document(f, raw, raw_hash)
             doc.path = _display(f)
             chunks = chunk_document(doc, chunk_size, overlap, unit)
             if chunks:
