@@ -41,16 +41,21 @@ def squeeze_space(text: str) -> str:
     return _LONG_BREAKS.sub("\n\n", _LONG_BLANKS.sub("  ", text))
 
 
+@lru_cache(maxsize=1)
+def _invisible() -> tuple[int, ...]:
+    """Code points read as nothing: Cf (zero-width space and joiners, soft hyphen, bidi
+    controls, BOM, word joiner) and the variation selectors. One scan of Unicode, once."""
+    return tuple(cp for cp in range(sys.maxunicode + 1)
+                 if unicodedata.category(chr(cp)) == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF)
+
+
 @lru_cache(maxsize=2)
 def _table(invisible: str | None = None) -> dict[int, str | None]:
     """str.translate table: invisible characters removed (or replaced by `invisible`),
     look-alikes mapped, punctuation folded."""
-    table: dict[int, str | None] = {}
-    for cp in range(sys.maxunicode + 1):
-        cat = unicodedata.category(chr(cp))
-        # Cf: zero-width space/joiners, soft hyphen, bidi controls, BOM, word joiner; variation selectors
-        if cat == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
-            table[cp] = invisible
+    if invisible is not None:  # the same table, invisible characters read as `invisible`
+        return {**_table(None), **dict.fromkeys(_invisible(), invisible)}
+    table: dict[int, str | None] = dict.fromkeys(_invisible())
     table.update(_PUNCT)
     try:
         from confusable_homoglyphs import confusables
