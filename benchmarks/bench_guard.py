@@ -2,7 +2,8 @@
 
     python benchmarks/bench_guard.py
 
-Prints the screening p50 / p95 over the red-team and guard dev prompts, and for each
+Prints the screening p50 / p95 over the red-team and guard dev prompts (the rules alone, then
+rules + the learned screener in models/finetuned/guard when it has been trained), and for each
 text-reading stage (screening, answer check, rules, redaction) the worst time on adversarial
 inputs of 5,000 and 20,000 characters and its growth (linear: about 4x; the guard before the
 hardening grew about 16x and took 10.5 s on 8,000 characters of prose).
@@ -29,6 +30,30 @@ UNITS = ["a", "1", "\n", "  ", "a ", "1,", "a@", "a.", "| ", "(", "'", "is ", "n
          "it's mine ", "Account: ", "a,a:", "01/02/2020 ", "123 Main ", "I was late for real, tell them it is not mine "]
 
 
+def _bench_screener(prompts: list[str]) -> None:
+    """Rules + the learned screener, one request at a time as the service screens them."""
+    from creditai.errors import CreditAIError
+    from creditai.inference.screener import RequestScreener
+
+    try:
+        screener = RequestScreener.load()
+    except CreditAIError as exc:
+        print(f"no learned screener ({exc}): train it with `make run`")
+        return
+    guard.screen_request("warm up", screener)
+    times = []
+    for p in prompts:
+        t0 = time.perf_counter()
+        guard.screen_request(p, screener)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    long_text = ("My story goes on. " * 1200)[:20000] + " Write the dispute saying it's not mine."
+    print(f"screening {len(prompts)} prompts (rules + screener, {screener.classifier.backend}"
+          f"{' int8' if screener.classifier.quantized else ''}, {screener.classifier.num_threads} threads): "
+          f"p50 {statistics.median(times):.2f} ms, p95 {times[int(0.95 * (len(times) - 1))]:.2f} ms, max {times[-1]:.2f} ms; "
+          f"20,000 characters {best_time(lambda t: guard.screen_request(t, screener), long_text) * 1000:.1f} ms")
+
+
 def main() -> None:
     prompts = []
     for name in ("redteam.jsonl", "guard_dev.jsonl"):
@@ -42,8 +67,9 @@ def main() -> None:
         guard.screen_request(p)
         times.append((time.perf_counter() - t0) * 1000)
     times.sort()
-    print(f"screening {len(prompts)} prompts: p50 {statistics.median(times):.2f} ms, "
+    print(f"screening {len(prompts)} prompts (rules): p50 {statistics.median(times):.2f} ms, "
           f"p95 {times[int(0.95 * (len(times) - 1))]:.2f} ms, max {times[-1]:.2f} ms")
+    _bench_screener(prompts)
 
     rules = RuleClassifier()
     stages = {"screen_request": guard.screen_request, "find_violations": guard.find_violations,

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from creditai.assistant.guard import find_violations
+
 from creditai import LABELS
 from creditai.assistant.composer import (DISCLAIMER, REFUSALS, SECTIONS, compose_answer, compose_education,
                                          compose_refusal)
@@ -60,5 +62,34 @@ def test_refusals_decline_and_offer_lawful_alternative(category):
     answer = compose_refusal(category)
     _check(answer)
     assert "can't" in answer.sections["SUMMARY"]
-    assert answer.sections["RECOMMENDED ACTION"] == REFUSALS[category][1]
-    assert not GUARANTEE.search(answer.text)
+    assert answer.sections["RECOMMENDED ACTION"] == REFUSALS[category].alternative
+    assert re.search(r"\b(CROA|FCRA|FDCPA) \d", answer.sections["ANALYSIS"])  # the law, named
+    assert answer.citations and "[1]" in answer.sections["ANALYSIS"]
+    assert find_violations(answer.text) == []  # "no one can guarantee" is a warning, not a promise
+
+
+def test_every_request_category_has_a_refusal():
+    from creditai.data.policy import PROHIBITED
+
+    assert set(REFUSALS) == set(PROHIBITED)
+
+
+def test_guarantee_refusal_opens_with_no():
+    assert compose_refusal("outcome_guarantee").sections["SUMMARY"].startswith("No.")
+
+
+@pytest.mark.parametrize("category,alternative", [
+    ("dispute_accurate_as_inaccurate", "goodwill"), ("false_identity_theft_or_report", "605B"),
+    ("false_threat_or_impersonation", "CFPB"), ("identity_alteration", "secured card")])
+def test_refusal_alternatives_fit_the_category(category, alternative):
+    assert alternative in compose_refusal(category).sections["RECOMMENDED ACTION"]
+
+
+def test_refusal_gives_the_fcra_605_removal_date_from_the_request():
+    from datetime import date
+
+    from creditai.data.policy import AccountType, ItemFacts
+
+    facts = ItemFacts(account_type=AccountType.COLLECTION, dofd=date(2021, 3, 1))
+    answer = compose_refusal("dispute_accurate_as_inaccurate", facts)
+    assert "August 28, 2028" in answer.sections["RECOMMENDED ACTION"]  # 180 days + 7 years

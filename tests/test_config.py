@@ -19,6 +19,7 @@ def test_all_eight_seed_configs_exist():
     assert names == {
         "model1_sft.yaml", "model1_sft_minimal.yaml", "model1_sft_plus.yaml", "model1_sft_ultra_minimal.yaml",
         "model2_classifier.yaml", "model2_classifier_plus.yaml", "model3_embeddings.yaml", "model3_embeddings_plus.yaml",
+        "guard_classifier.yaml",  # the request screener (not one of the seed's eight)
     }
 
 

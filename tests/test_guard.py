@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from creditai.assistant.composer import DISCLAIMER, SECTIONS, compose_answer, compose_education, compose_refusal
+from creditai.assistant.composer import REFUSALS, DISCLAIMER, SECTIONS, compose_answer, compose_education, compose_refusal
 from creditai.assistant.guard import check_answer, find_violations, has_disclaimer, parse_sections, screen_request
 
 # --------------------------------------------------------------------------- requests
@@ -72,7 +72,7 @@ EDUCATION = [
 def test_prohibited_requests_are_refused(text, category):
     v = screen_request(text)
     assert not v.allowed, v
-    assert v.category == category, v
+    assert v.rule == category and v.source == "rules", v
     assert v.reasons
 
 
@@ -153,7 +153,7 @@ def test_composed_answers_pass_unchanged():
         v = check_answer(a.text, fallback=a, label=label)
         assert v.verdict == "pass", v.reasons
         assert v.text == a.text.strip()
-    for a in (compose_education("q", []), compose_refusal("cpn")):
+    for a in (compose_education("q", []), *(compose_refusal(c) for c in REFUSALS)):
         assert check_answer(a.text, fallback=a).verdict == "pass"
 
 
@@ -218,4 +218,4 @@ def test_every_generated_refusal_prompt_is_refused_with_its_category():
         for prompt in prompts:
             verdict = screen_request(prompt)
             assert not verdict.allowed, prompt
-            assert verdict.category in (category, "file_segregation", "new_identity"), (category, prompt)
+            assert verdict.rule in (category, "file_segregation", "new_identity"), (category, prompt)

@@ -111,7 +111,7 @@ def test_prohibited_request_is_refused_politely(analyzer):
     assert "can't" in res.answer.lower() or "cannot" in res.answer.lower()
     assert res.sections["RECOMMENDED ACTION"].strip()  # the lawful alternative
     assert has_disclaimer(res.answer) and find_violations(res.answer) == []
-    assert res.compliance["request"]["category"] == "dispute_accurate"
+    assert res.compliance["request"]["category"] == "dispute_accurate_as_inaccurate"
 
 
 @pytest.mark.parametrize("category_text", [

@@ -27,13 +27,15 @@ def quick_run(tmp_path_factory):
 def test_quick_pipeline_runs_every_stage(quick_run):
     root, _, res = quick_run
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
-    for stage in ("data", "classifier", "embeddings", "kb-index", "sft", "evaluate"):
+    for stage in ("data", "classifier", "guard", "embeddings", "kb-index", "sft", "evaluate"):
         assert stage in res.stdout
     assert "no LLM weights" in res.stdout  # SFT skipped, saying why
     q = root / "quick" / "models"
     for name in ("classifier", "embeddings"):
         meta = json.loads((q / name / "metadata.json").read_text())
         assert meta["kind"] == name or name in meta["kind"]
+    guard = json.loads((q / "guard" / "config.json").read_text())
+    assert guard["architectures"] == ["MeanPoolForSequenceClassification"] and "allowed" in guard["label2id"]
     assert (q / "classifier" / "test_metrics.json").is_file()
 
 
@@ -52,12 +54,20 @@ def test_report_schema_and_content(quick_run):
     assert 0 <= report["retrieval"]["modes"]["hybrid"]["recall@5"] <= 1
     template = report["assistant"]["paths"]["template"]
     assert template["refusal_rate"] == 1.0 and template["compliance_rate"] == 1.0
+    guard = report["guard"]
+    assert guard["status"] == "ok" and guard["screener"]["loaded"], guard
+    for path in ("rules", "rules+model"):
+        for name in ("blind", "dev", "redteam_dev"):
+            m = guard["paths"][path][name]
+            assert 0 <= m["decline_rate"] <= 1 and 0 <= m["over_refusal_rate"] <= 1 and m["by_category"]
+    assert guard["paths"]["rules+model"]["blind"]["n_prohibited"] == 96
+    assert guard["screening_ms"]["p50"] > 0
     real = report["real_text"]  # ../shared is beside the checkout in CI; elsewhere it may be missing
     assert real["status"] in ("ok", "missing"), real
     if real["status"] == "ok":
         assert real["n"] > 0 and abs(sum(real["labels"].values()) - 1) < 1e-6
     md = (reports / "AI_EVALUATION_REPORT.md").read_text()
-    assert "## Eligibility classifier" in md and "## Retrieval" in md
+    assert "## Eligibility classifier" in md and "## Retrieval" in md and "## Request screening" in md
     for png in report["plots"]:
         assert (reports / png).read_bytes()[:4] == b"\x89PNG"
 

@@ -520,7 +520,7 @@ def test_a_folder_that_is_not_an_eligibility_model_is_refused_at_load(tmp_path: 
     app = create_app(_settings(tmp_path, classifier_dir=encoder, confidence_threshold=0.0))
     with TestClient(app) as c:
         clf = c.get("/health").json()["models"]["classifier"]
-        assert clf["loaded"] is False and "not a creditai eligibility classifier" in clf["missing"], clf
+        assert clf["loaded"] is False and "not a creditai classifier" in clf["missing"], clf
         for path, body in (("/classify", {"text": "The Midland collection is not mine"}),
                            ("/classify/batch", {"texts": ["The Midland collection is not mine"]}),
                            ("/analyze", {"text": "The Midland collection of $300 is not mine"})):

@@ -58,7 +58,7 @@ class _TrainConfig(BaseModel):
 
 
 class ClassifierConfig(_TrainConfig):
-    """Dispute-eligibility classifier (sequence classification on the bundled encoder)."""
+    """A sequence classifier on the bundled encoder: dispute eligibility, or request screening."""
 
     text_field: str = "text"
     label_field: str = "label"
@@ -72,6 +72,13 @@ class ClassifierConfig(_TrainConfig):
     # Prefix the extracted facts (dates as ages, amounts vs thresholds) to each text: see
     # creditai/inference/features.py.
     fact_hints: bool = True
+    # Which tokens a text longer than max_length keeps: "end" cuts the end off; "head_tail" keeps
+    # the first quarter and the last three quarters (an ask often ends a long story or a pasted
+    # report; Sun et al. 2019 found head+tail best for long-text BERT classification).
+    truncation: Literal["end", "head_tail"] = "end"
+    # The head's input: "cls" (transformers' [CLS] head) or "mean" (the mean of the token vectors,
+    # as sentence-transformers trained the bundled encoder: inference/pooling.py).
+    pooling: Literal["cls", "mean"] = "cls"
 
     @field_validator("labels")
     @classmethod

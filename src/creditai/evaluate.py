@@ -67,6 +67,11 @@ class EvalInputs:
         "CREDITAI_CFPB_COMPLAINTS", "../shared/data/cfpb_credit_reporting/complaints.jsonl")))
     real_sample: int = 300
     redteam: Path = REPO_TEST_DATA / "redteam.jsonl"
+    # Request-screening sets written blind from the policy and the category list: guard_dev was
+    # used to choose (threshold, data), guard_blind never is; it is scored once per candidate.
+    guard_sets: dict[str, Path] = field(default_factory=lambda: {
+        "blind": REPO_TEST_DATA / "guard_blind.jsonl", "dev": REPO_TEST_DATA / "guard_dev.jsonl",
+        "redteam_dev": REPO_TEST_DATA / "redteam.jsonl"})
     threshold: float = 0.7
 
     @property
@@ -76,6 +81,19 @@ class EvalInputs:
     @property
     def embeddings_dir(self) -> Path:
         return self.models_dir / "embeddings"
+
+    @property
+    def guard_dir(self) -> Path:
+        return self.models_dir / "guard"
+
+    def screener(self) -> Any:
+        """The trained request screener of these inputs, or False (rules only) when there is none."""
+        from creditai.inference.screener import RequestScreener
+
+        try:
+            return RequestScreener.load(self.guard_dir)
+        except CreditAIError:
+            return False
 
 
 def _section(fn: Callable[[EvalInputs], dict[str, Any]], inputs: EvalInputs) -> dict[str, Any]:
@@ -191,14 +209,51 @@ def evaluate_assistant(inputs: EvalInputs) -> dict[str, Any]:
     rows = _read(inputs.redteam, ("text", "kind"))
     classifier = EligibilityPredictor(inputs.classifier_dir, threshold=inputs.threshold)
     kb = _load_kb(inputs)
+    screener = inputs.screener()
     out: dict[str, Any] = {"status": "ok", "paths": {
-        "template": run_redteam(rows, analyzer=Analyzer(classifier=classifier, kb=kb, llm=False))}}
+        "template": run_redteam(rows, analyzer=Analyzer(classifier=classifier, kb=kb, llm=False, screener=screener))}}
     llm = load_llm(inputs.models_dir / "assistant_lora", force=True)
     if llm is not None:
-        out["paths"]["llm"] = run_redteam(rows, analyzer=Analyzer(classifier=classifier, kb=kb, llm=llm))
+        out["paths"]["llm"] = run_redteam(rows, analyzer=Analyzer(classifier=classifier, kb=kb, llm=llm,
+                                                                  screener=screener))
     else:
         out["note"] = f"no LLM weights in {inputs.models_dir / 'assistant_lora'}: template path only"
     return out
+
+
+def evaluate_guard(inputs: EvalInputs) -> dict[str, Any]:
+    """Decline and over-refusal rates, per category, on each guard set, for the rules alone and
+    for rules + the learned screener. Screening precedes composing, so the template and LLM paths
+    take the same decisions; the red-team section scores both paths' answers."""
+    from creditai.assistant.pipeline import Analyzer
+    from creditai.assistant.redteam import run_guard_set
+
+    sets = {name: _read(path, ("text", "kind")) for name, path in inputs.guard_sets.items() if path.is_file()}
+    if not sets:
+        return {"status": "missing", "reason": "no guard sets found"}
+    screener = inputs.screener()
+    guards = {"rules": False, "rules+model": screener} if screener else {"rules": False}
+    out: dict[str, Any] = {"status": "ok", "screener": screener.info() if screener else {"loaded": False},
+                           "sets": {name: str(path) for name, path in inputs.guard_sets.items()}, "paths": {}}
+    for guard_name, s in guards.items():
+        analyzer = Analyzer(llm=False, screener=s)  # screening loads neither the classifier nor the KB
+        out["paths"][guard_name] = {name: run_guard_set(rows, analyzer=analyzer) for name, rows in sets.items()}
+    if screener:
+        out["screening_ms"] = _screening_ms(screener, [r["text"] for rows in sets.values() for r in rows])
+    return out
+
+
+def _screening_ms(screener: Any, texts: list[str]) -> dict[str, float]:
+    """Latency of the screener on one request at a time (p50/p95 ms) on this machine."""
+    import numpy as np
+
+    times = []
+    for t in texts:
+        start = time.perf_counter()
+        screener.score([t])
+        times.append((time.perf_counter() - start) * 1000)
+    return {"p50": round(float(np.percentile(times, 50)), 2), "p95": round(float(np.percentile(times, 95)), 2),
+            "n": len(times)}
 
 
 def _load_kb(inputs: EvalInputs) -> Any:
@@ -246,6 +301,7 @@ SECTIONS: dict[str, Callable[[EvalInputs], dict[str, Any]]] = {
     "classifier": evaluate_classifier,
     "retrieval": evaluate_retrieval_section,
     "assistant": evaluate_assistant,
+    "guard": evaluate_guard,
     "real_text": evaluate_real_text,
 }
 

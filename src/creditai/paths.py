@@ -27,6 +27,11 @@ def classifier_dir() -> Path:
     return _env_path("CLASSIFIER_OUTPUT", str(models_dir() / "classifier"))
 
 
+def guard_dir() -> Path:
+    """The learned request screener (configs/guard_classifier.yaml)."""
+    return _env_path("GUARD_OUTPUT", str(models_dir() / "guard"))
+
+
 def embeddings_dir() -> Path:
     return _env_path("EMBEDDINGS_OUTPUT", str(models_dir() / "embeddings"))
 

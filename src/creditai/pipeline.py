@@ -1,4 +1,4 @@
-"""The one-command offline pipeline: data -> classifier -> embeddings -> KB index -> SFT -> evaluate.
+"""The one-command offline pipeline: data -> classifier -> guard -> embeddings -> KB index -> SFT -> evaluate.
 
 Each stage has a fingerprint of its inputs (config, data hashes, code of the generator);
 a stage whose fingerprint and outputs are unchanged is skipped unless `force`.
@@ -34,12 +34,13 @@ class PipelineOptions:
     classifier_count: int = 1500
     embedding_count: int = 1000
     sft_count: int = 1000
+    request_count: int = 3000
     root: Path = Path(".")
     skip: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.quick:
-            self.classifier_count, self.embedding_count, self.sft_count = 240, 200, 40
+            self.classifier_count, self.embedding_count, self.sft_count, self.request_count = 240, 200, 40, 300
 
     @property
     def tag(self) -> str:
@@ -126,14 +127,16 @@ class Pipeline:
         self.results.append(res)
         return res
 
-    def _config(self, kind: str, file: str, output: Path, extra: dict[str, Any] | None = None):
+    def _config(self, kind: str, file: str, output: Path, extra: dict[str, Any] | None = None,
+                split_key: str | None = None):
         d = self.opts.data_dir
         sets: dict[str, Any] = {"output_dir": str(output)}
         split_files = {
             "classifier": ("model2_classifier.train.jsonl", "model2_classifier.valid.jsonl", "model2_classifier.test.jsonl"),
+            "guard": ("requests_train.jsonl", "requests_val.jsonl", "requests_test.jsonl"),
             "embeddings": ("model3_pairs.train.jsonl", "model3_pairs.valid.jsonl", None),
             "sft": ("model1_sft.train.jsonl", "model1_sft.valid.jsonl", None),
-        }[kind]
+        }[split_key or kind]
         for key, fname in zip(("train_files", "valid_files", "test_files"), split_files):
             sets[key] = [str(d / fname)] if fname else []
         sets.update({"train_file": None, "valid_file": None, "test_file": None})
@@ -145,20 +148,22 @@ class Pipeline:
         from creditai.data.generator import write_datasets
 
         o = self.opts
-        fp = _fingerprint([o.seed, o.classifier_count, o.embedding_count, o.sft_count,
+        fp = _fingerprint([o.seed, o.classifier_count, o.embedding_count, o.sft_count, o.request_count,
                            _code_hash("data", "kb/pairs.py", "assistant/composer.py"), _dir_hash(paths.knowledge_base_dirs())])
 
         def run() -> StageResult:
             files = write_datasets(o.data_dir, seed=o.seed, classifier_count=o.classifier_count,
-                                   embedding_count=o.embedding_count, sft_count=o.sft_count)
+                                   embedding_count=o.embedding_count, sft_count=o.sft_count,
+                                   request_count=o.request_count)
             return StageResult("data", "ran", output=str(o.data_dir), metric=f"{len(files)} files")
 
         return self._run("data", fp, [o.data_dir / "model2_classifier.train.jsonl"], run)
 
-    def _train(self, name: str, kind: str, file: str, quick_sets: dict[str, Any], metric: Callable[[dict], str]) -> StageResult:
+    def _train(self, name: str, kind: str, file: str, quick_sets: dict[str, Any], metric: Callable[[dict], str],
+               split_key: str | None = None) -> StageResult:
         out = self.opts.models_dir / name
         try:
-            cfg = self._config(kind, file, out, quick_sets if self.opts.quick else None)
+            cfg = self._config(kind, file, out, quick_sets if self.opts.quick else None, split_key=split_key)
         except CreditAIError as exc:
             problem = str(exc)
             return self._run(name, None, [], lambda: StageResult(name, "failed", note=problem))
@@ -180,6 +185,15 @@ class Pipeline:
 
         return self._train("classifier", "classifier", "model2_classifier.yaml",
                            {"epochs": 1, "max_length": 64}, metric)
+
+    def guard(self) -> StageResult:
+        """The learned request screener (the guard's model layer), same trainer as the classifier."""
+        def metric(meta: dict) -> str:
+            acc = meta.get("metrics", {}).get("test_accuracy")
+            return f"test accuracy {acc:.3f}" if acc is not None else ""
+
+        return self._train("guard", "classifier", "guard_classifier.yaml", {"epochs": 1, "max_length": 64}, metric,
+                           split_key="guard")
 
     def embeddings(self) -> StageResult:
         def metric(meta: dict) -> str:
@@ -229,7 +243,7 @@ class Pipeline:
         return self._run("evaluate", None, [], run)
 
     def run(self) -> list[StageResult]:
-        for stage in (self.data, self.classifier, self.embeddings, self.index, self.sft, self.evaluate):
+        for stage in (self.data, self.classifier, self.guard, self.embeddings, self.index, self.sft, self.evaluate):
             res = stage()
             if res.status == "failed":
                 self.log(f"[pipeline] {res.name} failed: {res.note}")

@@ -72,6 +72,34 @@ def _assistant_md(sec: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _guard_md(sec: dict[str, Any]) -> list[str]:
+    lines = ["## Request screening (guard sets)", _status_line("guard", sec)]
+    paths = sec.get("paths", {})
+    if not paths:
+        return lines
+    scr = sec.get("screener", {})
+    lines.append(f"Learned screener: {'loaded, threshold ' + str(scr.get('threshold')) if scr.get('loaded') else 'not trained'}; "
+                 "`blind` was written blind from the policy and is never used to choose; `dev` and `redteam_dev` are.")
+    if sec.get("screening_ms"):
+        ms = sec["screening_ms"]
+        lines.append(f"Screener latency, one request at a time: p50 {ms['p50']} ms, p95 {ms['p95']} ms ({ms['n']} requests).")
+    lines += ["", "| path | set | declined | over-refused | declined by |", "|---|---|---:|---:|---|"]
+    for path, sets in paths.items():
+        for name, m in sets.items():
+            by = ", ".join(f"{k} {v}" for k, v in m.get("declined_by", {}).items())
+            lines.append(f"| {path} | {name} | {_f(m['decline_rate'])} ({m['n_prohibited']}) "
+                         f"| {_f(m['over_refusal_rate'])} ({m['n_legitimate']}) | {by} |")
+    best = next(reversed(paths.values()))  # the last path: rules + model when trained
+    for name, m in best.items():
+        lines += ["", f"Per category, {name} set ({next(reversed(paths))}): declined share of prohibited rows, "
+                      "over-refused share of legitimate rows that look like the category.", "",
+                  "| category | declined | n | over-refused | n |", "|---|---:|---:|---:|---:|"]
+        for cat, row in m["by_category"].items():
+            lines.append(f"| {cat} | {_f(row.get('declined'))} | {row.get('n_prohibited', 0)} "
+                         f"| {_f(row.get('over_refused'))} | {row.get('n_legitimate', 0)} |")
+    return lines
+
+
 def _real_text_md(sec: dict[str, Any]) -> list[str]:
     lines = ["## Real complaint narratives (CFPB, descriptive)", _status_line("real_text", sec)]
     if sec.get("by_sub_issue"):
@@ -92,7 +120,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report.get("missing"):
         lines += ["**Not evaluated:**", ""] + [f"- {m}" for m in report["missing"]] + [""]
     for block in (_classifier_md(report.get("classifier", {})), _retrieval_md(report.get("retrieval", {})),
-                  _assistant_md(report.get("assistant", {})), _real_text_md(report.get("real_text", {}))):
+                  _assistant_md(report.get("assistant", {})), _guard_md(report.get("guard", {})),
+                  _real_text_md(report.get("real_text", {}))):
         lines += block + [""]
     if report.get("plots"):
         lines += ["## Plots", ""] + [f"![{p}]({p})" for p in report["plots"]]

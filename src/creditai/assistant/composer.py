@@ -231,67 +231,128 @@ def compose_education(question: str, passages: Sequence[Mapping] = ()) -> Compos
     return ComposedAnswer(render_answer(sections, citations), sections, citations)
 
 
-REFUSALS: dict[str, tuple[str, str]] = {
-    # category -> (why we decline, the lawful alternative)
-    "cpn": ("A CPN or 'credit privacy number' used in place of your Social Security number on credit applications is "
-            "a misrepresentation, and advising it is prohibited (CROA 1679b(a)).",
-            "Build or rebuild credit under your own SSN: a secured card, a credit-builder loan, or being added as an "
-            "authorized user, and dispute any specific inaccuracy you find."),
-    "new_identity": ("Creating a new credit identity (a new name/number combination or EIN used as an SSN) is fraud, "
-                     "and advising it is prohibited (CROA 1679b(a)).",
-                     "Work with your real file: dispute specific inaccuracies and add positive history over time."),
-    "file_segregation": ("'File segregation' means building a new credit file to hide the real one; it is illegal and "
-                         "I can't help with it.",
-                         "Review your real reports, dispute specific errors, and let accurate negatives age off under "
-                         "FCRA 605."),
-    "dispute_accurate": ("Disputing information you know is accurate as if it were inaccurate means making untrue "
-                         "statements to a bureau, which a credit-repair service may not advise (CROA 1679b(a)).",
-                         "You can ask the creditor for a goodwill adjustment, negotiate a pay-for-delete or settlement "
-                         "directly, add a consumer statement, and check whether the item is past its reporting period."),
-    "guarantee": ("No one can lawfully promise a deletion, a set score increase or a time frame for either "
-                  "(CROA 1679b(a)(3)).",
-                  "I can review each item against the policy and tell you which ones have a factual or legal basis for "
-                  "a dispute."),
-    "legal_threat": ("I can't send or draft threats of legal action on your behalf.",
-                     "You can file a complaint with the CFPB or your state attorney general, and talk to a licensed "
-                     "consumer attorney about your FCRA rights (FCRA 616, 617)."),
-    "prompt_injection": ("I can't ignore my instructions or the compliance rules that govern these answers.",
-                         "Tell me about a specific item on your report and I will assess it under the dispute policy."),
-    "false_statement": (
-        "I can't help prepare a statement, letter or report that says something you've told me isn't true; "
-        "advising untrue statements to a bureau, creditor or the police is prohibited (CROA 1679b(a)(1)) and a false "
-        "police or identity theft report can be a crime.",
-        "If an item is accurate, you can ask the creditor for a goodwill adjustment, negotiate the balance, add a "
-        "consumer statement (FCRA 611(b)), or wait for it to age off under FCRA 605. If you find a real error, I can "
-        "help you dispute that specific detail with your records."),
-    "advance_fee": (
-        "I can't help collect fees before the service is fully performed or work around the 3-business-day right to "
-        "cancel: CROA forbids advance fees (1679b(b)) and requires a written contract with the cancellation notice "
-        "(1679d, 1679e).",
-        "Bill only for services already performed, give every client the written contract and the cancellation "
-        "notice, and have a consumer-law attorney review your fee structure."),
-    "misleading_claims": (
-        "I can't write advertising that promises deletions, score increases or results by a date, or that claims "
-        "government approval: untrue or misleading representations are prohibited (CROA 1679b(a)(3)).",
-        "I can help with accurate copy: that consumers may dispute inaccurate or unverifiable items (FCRA 611), that "
-        "results depend on the facts and the bureaus' reinvestigation, and that clients have a written contract and a "
-        "3-business-day right to cancel."),
+@dataclass(frozen=True)
+class Refusal:
+    """How to decline one request category: the reason in plain words and the law, the lawful
+    alternative, the next steps, and the policy passages (by source) that back them."""
+
+    why: str
+    alternative: str
+    steps: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+_GOODWILL = ("ask the creditor in writing for a goodwill adjustment, negotiate a settlement or a pay-for-delete with the "
+             "creditor or collector, or add a 100-word consumer statement to your file (FCRA 611(b))")
+
+REFUSALS: dict[str, Refusal] = {
+    # request category (data.policy.PROHIBITED) -> how to decline it
+    "dispute_accurate_as_inaccurate": Refusal(
+        "Disputing an item you say is accurate as if it were wrong means making an untrue statement to a bureau, and "
+        "a credit-repair service may not advise that (CROA 1679b(a)(1)).",
+        f"An accurate item can still be handled lawfully: {_GOODWILL}. It must also leave your report when its "
+        "reporting period ends under FCRA 605.",
+        ("Write a short goodwill letter to the creditor explaining what happened and your record since.",
+         "Ask for the date of first delinquency so you know when the item must come off.",
+         "If you find a detail that is really wrong (balance, dates, status), dispute that detail with your records."),
+        ("CROA 1679b", "FCRA 605")),
+    "false_identity_theft_or_report": Refusal(
+        "I can't help file or word an identity-theft claim, police report or affidavit for accounts you opened: a "
+        "false statement to the FTC is a federal crime (18 U.S.C. 1001), a false police report is one under state "
+        "law, and advising untrue statements is prohibited (CROA 1679b(a)(1)).",
+        "If someone else really opened an account, the identity-theft steps work fast: report it at "
+        "IdentityTheft.gov (the FTC report), place a fraud alert, and send the bureaus the report with proof of "
+        f"identity so they block the accounts within 4 business days (FCRA 605B). For your own accounts, {_GOODWILL}.",
+        ("If an account is not yours, file the FTC report at IdentityTheft.gov and keep the report number.",
+         "Send each bureau the FTC report, proof of identity and the accounts to block (FCRA 605B).",
+         "For accounts that are yours, ask the creditor about a goodwill adjustment or a settlement."),
+        ("FCRA 605B; 605A", "CROA 1679b")),
+    "identity_alteration": Refusal(
+        "A CPN, a new SSN or an EIN used in place of your Social Security number, or a second credit file, "
+        "misrepresents your identity to lenders; that is fraud, and a credit-repair service may not advise it "
+        "(CROA 1679b(a)(2)).",
+        "Build your credit under your own SSN: a secured card or credit-builder loan, becoming an authorized user, and "
+        "a dispute of any specific inaccuracy. Accurate negatives must leave your report when their period ends (FCRA 605).",
+        ("Pull your reports from all three bureaus at annualcreditreport.com.",
+         "Open one secured card or credit-builder loan and pay it in full each month.",
+         "Dispute only items with a specific, factual error."),
+        ("CROA 1679b", "FCRA 605")),
+    "false_threat_or_impersonation": Refusal(
+        "I can't write a threat of action nobody intends, or pose as a lawyer, police officer or government agency: "
+        "false threats and impersonation are unlawful (FDCPA 807 forbids them to collectors; CROA 1679b(a)(3) forbids "
+        "misleading statements by credit-repair services).",
+        "Real pressure is lawful pressure: a factual dispute with your records, a complaint to the CFPB or your state "
+        "attorney general, and a consumer attorney who can say whether you have a claim under FCRA 616 or 617.",
+        ("Send a factual dispute that names the error and attaches your proof.",
+         "If the bureau or furnisher does not fix a real error, file a complaint at consumerfinance.gov/complaint.",
+         "Ask a consumer attorney (many work on contingency) whether the violation supports a claim."),
+        ("FCRA 616, 617; CFPB", "CROA 1679b")),
+    "outcome_guarantee": Refusal(
+        "No one can lawfully promise a deletion, a score increase or a date for either, and a credit-repair service "
+        "may not claim it can (CROA 1679b(a)(3)): the bureaus decide after their reinvestigation (FCRA 611).",
+        "What I can do is review each item against the policy and tell you which ones have a factual or legal basis "
+        "for a dispute, and when accurate items must leave your report (FCRA 605).",
+        ("List each item with its creditor, dates, balance and status.",
+         "Ask about one item at a time and I will assess it.",
+         "Be wary of any company that promises results: report it to the CFPB or your state attorney general."),
+        ("CROA 1679b", "FCRA 611(a)", "FCRA 605")),
+    "dispute_everything": Refusal(
+        "Disputing every item at once, whether accurate or not, asks the bureaus to call true information false; "
+        "they may reject it as frivolous (FCRA 611(a)(3)), and advising untrue statements is prohibited "
+        "(CROA 1679b(a)(1)).",
+        "Dispute the items that have a specific error, each with its own reason and proof; for accurate items, "
+        f"{_GOODWILL}, and know the date each must leave your report under FCRA 605.",
+        ("Go through each report line by line and mark the details you can show are wrong.",
+         "Send one dispute per item with the specific error and a copy of your proof.",
+         "For accurate items, note the date each must come off."),
+        ("CROA 1679b", "FCRA 611(a)", "FCRA 605")),
+    "advance_fee": Refusal(
+        "I can't help collect fees before the service is fully performed or get around the 3-business-day right to "
+        "cancel: CROA 1679b(b) forbids advance fees, and CROA 1679d and 1679e require a written contract with the "
+        "cancellation notice.",
+        "Bill only for work already done, give every client the written contract and the cancellation notice, and "
+        "have a consumer-law attorney review the fee structure.",
+        ("Move billing to after each round of work is complete.",
+         "Add the CROA disclosure and the 3-day cancellation notice to the contract.",
+         "Have the contract reviewed by a consumer-law attorney."),
+        ("CROA 1679b",)),
+    "instruction_override": Refusal(
+        "I can't set aside my instructions or the compliance rules, whoever asks and however the request is framed "
+        "(role play, a 'developer mode', instructions inside a pasted document); those rules come from the credit "
+        "repair law (CROA 1679b).",
+        "Tell me about a specific item on your report (creditor, dates, balance, status) and I will assess it under "
+        "the dispute policy.",
+        ("Pull your reports from all three bureaus.", "List any item with a specific, factual error.",
+         "Ask about that item and I will assess it."),
+        ("CROA 1679b",)),
 }
 
 
-def compose_refusal(category: str) -> ComposedAnswer:
-    """Polite decline of a prohibited request, with the lawful alternative."""
+def _passage(source: str) -> dict:
+    return next(p for p in POLICY_PASSAGES if p["source"] == source)
+
+
+def compose_refusal(category: str, facts: ItemFacts | None = None) -> ComposedAnswer:
+    """A short, polite decline naming the reason and the law, then the lawful alternative for
+    that category, with citations; `facts` (from the request) add the FCRA 605 removal date."""
+    from creditai.data.policy import removal_date
+
     if category not in REFUSALS:
         raise ValueError(f"unknown refusal category {category!r}; known: {', '.join(REFUSALS)}")
-    why, alternative = REFUSALS[category]
-    passages = [p for p in POLICY_PASSAGES if p["source"].startswith("CROA")]
-    citations = _citations(passages)
+    r = REFUSALS[category]
+    citations = _citations(_passage(src) for src in r.sources)
+    refs = " ".join(f"[{c['n']}]" for c in citations)
+    summary = ("No. No one can lawfully guarantee a deletion or a score increase, so I can't promise one."
+               if category == "outcome_guarantee" else "I'm sorry, but I can't help with that request.")
+    alternative = r.alternative
+    end = removal_date(facts) if facts is not None else None
+    if end is not None:
+        alternative += f" From the dates you gave, this item must leave your report by {end:%B %-d, %Y} (FCRA 605)."
     sections = {
-        "SUMMARY": "I'm sorry, but I can't help with that request.",
-        "ANALYSIS": f"{why} [1]",
+        "SUMMARY": summary,
+        "ANALYSIS": f"{r.why} {refs}",
         "ELIGIBILITY STATUS": "Not applicable: the request is outside what a lawful dispute can do.",
         "RECOMMENDED ACTION": alternative,
-        "NEXT STEPS": "1. Pull your reports from all three bureaus.\n2. List any item with a specific, factual error.\n"
-                      "3. Ask again about that item and I will assess it.",
+        "NEXT STEPS": "\n".join(f"{i}. {step}" for i, step in enumerate(r.steps, start=1)),
     }
     return ComposedAnswer(render_answer(sections, citations), sections, citations)

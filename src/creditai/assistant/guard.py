@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from creditai.data.policy import RULE_CATEGORY
 from creditai.textnorm import canonical, readings
 
 SECTIONS: tuple[str, ...] = ("SUMMARY", "ANALYSIS", "ELIGIBILITY STATUS", "RECOMMENDED ACTION", "NEXT STEPS")
@@ -196,12 +197,17 @@ EDUCATION = _rx(
 
 @dataclass
 class RequestVerdict:
-    """Whether to answer a request; `category` names the prohibited ask when refused."""
+    """Whether to answer a request. When refused, `category` is the request category
+    (data.policy.PROHIBITED), `source` says who decided ("rules" or "model"), `rule` the rule
+    topic that matched (rules only) and `confidence` the model's P(prohibited) when it read it."""
 
     allowed: bool
     category: str | None = None
     reasons: list[str] = field(default_factory=list)
     about: str | None = None  # allowed question *about* a prohibited topic (education)
+    rule: str | None = None
+    source: str | None = None
+    confidence: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -228,12 +234,28 @@ stays linear whatever the length; every input the service takes (8,000 character
 pasted report are still read together."""
 
 
-def screen_request(text: str) -> RequestVerdict:
+def screen_request(text: str, screener: Any = None) -> RequestVerdict:
     """Refuse prohibited asks and prompt injection; allow questions about prohibited topics.
 
-    The text is read in canonical form (textnorm: look-alike letters, invisible characters,
-    curly quotes folded; with invisible characters both dropped and read as spaces); a
-    refusal of any reading or window refuses the whole text."""
+    The rules decide first (high precision). When they allow and a learned `screener`
+    (inference.screener.RequestScreener) is given, it reads the canonical text and declines
+    at its threshold; the verdict says which one decided, the category and the confidence."""
+    verdict = screen_rules(text)
+    if screener is None:
+        return verdict
+    score = screener.score([canonical(text or "").texts[0]])[0]
+    verdict.confidence = round(score.prohibited, 4)
+    if verdict.allowed and score.declined:
+        return RequestVerdict(False, score.category, verdict.reasons + [
+            f"the request screener reads a prohibited ask: {score.category} (P={score.prohibited:.2f}, "
+            f"threshold {screener.threshold:.2f})"], rule=None, source="model", confidence=verdict.confidence)
+    return verdict
+
+
+def screen_rules(text: str) -> RequestVerdict:
+    """The rule layer alone. The text is read in canonical form (textnorm: look-alike letters,
+    invisible characters, curly quotes folded; with invisible characters both dropped and read
+    as spaces); a refusal of any reading or window refuses the whole text."""
     norm = canonical(text or "")
     verdict: RequestVerdict | None = None
     for reading in norm.texts:
@@ -252,10 +274,14 @@ def screen_request(text: str) -> RequestVerdict:
     return verdict
 
 
+def _refused(rule: str, reasons: list[str]) -> RequestVerdict:
+    return RequestVerdict(False, RULE_CATEGORY[rule], reasons, rule=rule, source="rules")
+
+
 def _screen_window(text: str) -> RequestVerdict:
     m = _first(INJECTION, text)
     if m:
-        return RequestVerdict(False, "prompt_injection", [f"prompt injection: {_snippet(m)!r}"])
+        return _refused("prompt_injection", [f"prompt injection: {_snippet(m)!r}"])
     topics = [(cat, m) for cat, pats in TOPICS.items() if (m := _first(pats, text))]
     if not topics:
         return RequestVerdict(True)
@@ -264,7 +290,7 @@ def _screen_window(text: str) -> RequestVerdict:
     reasons = [f"{c}: {_snippet(h)!r}" for c, h in topics]
     if strong or (weak and not edu):
         cue = strong or weak
-        return RequestVerdict(False, cat, reasons + [f"asks for it to be done: {_snippet(cue)!r}"])
+        return _refused(cat, reasons + [f"asks for it to be done: {_snippet(cue)!r}"])
     why = f"asks about it: {_snippet(edu)!r}" if edu else "mentions it without asking for it"
     return RequestVerdict(True, None, reasons + [why], about=cat)
 

@@ -143,7 +143,7 @@ class Analyzer:
     """
 
     def __init__(self, classifier: Any = None, kb: Any = None, llm: Any = None, threshold: float = 0.7, *,
-                 llm_max_time: float | None = None, retrieval_k: int = RETRIEVAL_K):
+                 llm_max_time: float | None = None, retrieval_k: int = RETRIEVAL_K, screener: Any = None):
         self.threshold = float(threshold)
         self.retrieval_k = int(retrieval_k)
         self.llm_max_time = llm_max_time
@@ -155,6 +155,9 @@ class Analyzer:
         self._llm: Any = _UNSET if llm is None else (None if llm is False else llm)
         self._llm_status = "disabled" if llm is False else ("loaded" if llm not in (None, False) else None)
         self._rules: Any = None
+        # the learned request screener: None loads the trained one (rules alone when absent), False disables it
+        self._screener: Any = _UNSET if screener is None else (None if screener is False else screener)
+        self._screener_status = "disabled" if screener is False else ("loaded" if screener is not None else None)
 
     # ------------------------------------------------------------------ lazy components
 
@@ -177,6 +180,37 @@ class Analyzer:
 
                     self._rules = RuleClassifier()
         return self._rules
+
+    @property
+    def screener(self) -> Any:
+        if self._screener is _UNSET:
+            with self._lock:
+                if self._screener is _UNSET:
+                    from creditai.errors import CreditAIError
+                    from creditai.inference.screener import RequestScreener
+
+                    try:
+                        self._screener, self._screener_status = RequestScreener.load(), "loaded"
+                    except CreditAIError as exc:
+                        log.info("no request screener (%s): the guard's rules decide alone", exc)
+                        self._screener, self._screener_status = None, f"missing: {exc}"
+        return self._screener
+
+    def screen(self, text: str) -> guard.RequestVerdict:
+        """The guard's one decision on a request: rules, then the learned screener."""
+        return guard.screen_request(text, self.screener)
+
+    def screen_conversation(self, message: str, earlier: Sequence[str] = ()) -> guard.RequestVerdict:
+        """A prohibited ask in any turn declines the conversation: each earlier user turn, then the
+        whole conversation as the screener was trained to read it (earlier turns, then the last)."""
+        if not earlier:
+            return self.screen(message)
+        verdict = guard.RequestVerdict(True)
+        for turn in [*earlier, "\n".join([*earlier, message])[-MAX_TEXT_CHARS:]]:
+            verdict = self.screen(turn)
+            if not verdict.allowed:
+                return verdict
+        return verdict
 
     @property
     def kb(self) -> Any:
@@ -228,8 +262,10 @@ class Analyzer:
         """Which components are in use (for /health)."""
         clf = self.classifier
         _ = self.kb, self.llm
+        screener = self.screener
         return {
             "classifier": clf.info() if hasattr(clf, "info") else {"loaded": getattr(clf, "loaded", None)},
+            "screener": screener.info() if screener is not None else {"loaded": False, "status": self._screener_status},
             "retrieval": self._kb_mode,
             "llm": self._llm.info() if self._llm is not None and hasattr(self._llm, "info") else {"status": self._llm_status},
         }
@@ -291,9 +327,9 @@ class Analyzer:
         components: dict[str, str] = {}
 
         with watch.stage("screen"):
-            verdict = guard.screen_request(full)
+            verdict = self.screen(full)
         if not verdict.allowed:
-            return self._refusal(verdict, request_id, watch)
+            return self._refusal(verdict, request_id, watch, full)
 
         with watch.stage("intent"):
             parsed = self.rules.predict(full)
@@ -370,11 +406,11 @@ class Analyzer:
             missing_information=missing, timings_ms=watch.total(), components=components,
         )
 
-    @staticmethod
-    def _refusal(verdict: guard.RequestVerdict, request_id: str, watch: _Stopwatch) -> AnalysisResult:
-        """The polite decline with the lawful alternative for the refused category."""
+    def _refusal(self, verdict: guard.RequestVerdict, request_id: str, watch: _Stopwatch, text: str) -> AnalysisResult:
+        """The polite decline with the lawful alternative for the refused category (and, when the
+        request gives the dates, the day the item must leave the report)."""
         with watch.stage("compose"):
-            composed = compose_refusal(verdict.category or "prompt_injection")
+            composed = compose_refusal(verdict.category or "instruction_override", self.rules.predict(text).facts)
         with watch.stage("guard"):
             checked = guard.check_answer(composed.text, fallback=composed)
         return AnalysisResult(
@@ -396,16 +432,16 @@ class Analyzer:
         message = _validate(message, "message", MAX_QUESTION_CHARS * 4, required=True)
         history = [h for h in (history or []) if isinstance(h, Mapping)]
         earlier = [h.get("content", "") for h in history if h.get("role") == "user" and isinstance(h.get("content"), str)]
-        # a prohibited ask in any earlier turn declines the conversation, not only the last turns
-        watch = _Stopwatch()
-        for turn in earlier:
+        if earlier:  # a message alone is screened by analyze()
+            watch = _Stopwatch()
             with watch.stage("screen"):
-                verdict = guard.screen_request(turn)
+                verdict = self.screen_conversation(message, earlier)
             if not verdict.allowed:
-                return self._refusal(verdict, request_id or uuid.uuid4().hex, watch)
+                conversation = "\n".join([*earlier, message])[-MAX_TEXT_CHARS:]
+                return self._refusal(verdict, request_id or uuid.uuid4().hex, watch, conversation)
         if earlier and len(message) < 200:
             context = " ".join(earlier[-2:])[-MAX_TEXT_CHARS // 2:]
-            if guard.screen_request(context).allowed:
+            if self.screen(context).allowed:
                 return self.analyze(context, question=message, request_id=request_id, history=history)
         return self.analyze(message, request_id=request_id, history=history)
 

@@ -19,11 +19,14 @@ def pipeline(
     classifier_count: int = typer.Option(1500, envvar="CLASSIFIER_COUNT"),
     embedding_count: int = typer.Option(1000, envvar="EMBEDDING_COUNT"),
     sft_count: int = typer.Option(1000, envvar="SFT_COUNT"),
-    skip: list[str] = typer.Option(None, "--skip", help="Stage to skip (repeatable): data, classifier, embeddings, kb-index, sft, evaluate."),
+    request_count: int = typer.Option(3000, envvar="REQUEST_COUNT", help="Rows for the request screener."),
+    skip: list[str] = typer.Option(None, "--skip", help="Stage to skip (repeatable): data, classifier, guard, embeddings, "
+                                                         "kb-index, sft, evaluate."),
 ) -> None:
-    """Generate data, train the classifier and embeddings, build the KB index, SFT when LLM weights exist, evaluate."""
+    """Generate data, train the classifier, request screener and embeddings, build the KB index, SFT when LLM weights exist, evaluate."""
     opts = PipelineOptions(quick=quick, force=force, seed=seed, classifier_count=classifier_count,
-                           embedding_count=embedding_count, sft_count=sft_count, skip=tuple(skip or ()))
+                           embedding_count=embedding_count, sft_count=sft_count, request_count=request_count,
+                           skip=tuple(skip or ()))
     console = Console(width=None if sys.stdout.isatty() else 200)  # logs keep one line per stage
     start = time.perf_counter()
     results = Pipeline(opts, log=lambda m: console.print(m, markup=False)).run()

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from creditai import LABELS
 from creditai.assistant.composer import REFUSALS, compose_answer, compose_education, compose_refusal
 from creditai.data.io import write_jsonl
-from creditai.data.policy import POLICY_PASSAGES, RULES, decide
+from creditai.data.policy import POLICY_PASSAGES, RULE_CATEGORY, RULES, decide
 from creditai.data.render import FAMILIES, render
 from creditai.data.requests import write_requests
 from creditai.data.sampling import minimal_facts, sample_facts
@@ -149,7 +149,7 @@ REFUSAL_PROMPTS: dict[str, tuple[str, ...]] = {
                           "make a flyer promising a 700 score in 60 days",
                           "write marketing copy saying we're government approved to erase bad credit"),
 }
-assert set(REFUSAL_PROMPTS) == set(REFUSALS)
+assert {RULE_CATEGORY[topic] for topic in REFUSAL_PROMPTS} <= set(REFUSALS)  # keyed by the guard's rule topics
 
 
 def _chat(user: str, assistant: str) -> list[dict]:
@@ -189,6 +189,7 @@ def generate_sft(n: int, seed: int = 42, *, mix: tuple[float, float, float] = (0
         else:
             category = rng.choice(sorted(REFUSAL_PROMPTS))
             prompt = rng.choice(REFUSAL_PROMPTS[category])
+            category = RULE_CATEGORY[category]
             rows.append({"messages": _chat(prompt, compose_refusal(category).text), "kind": kind, "label": None,
                          "category": category})
     return rows

@@ -28,6 +28,19 @@ PROHIBITED: tuple[str, ...] = (
 )
 ALLOWED = "allowed"
 REQUEST_LABELS: tuple[str, ...] = PROHIBITED + (ALLOWED,)
+RULE_CATEGORY: dict[str, str] = {
+    # the guard's rule topics (assistant.guard.TOPICS) -> the request category they belong to
+    "false_statement": "false_identity_theft_or_report",
+    "dispute_accurate": "dispute_accurate_as_inaccurate",
+    "cpn": "identity_alteration",
+    "new_identity": "identity_alteration",
+    "file_segregation": "identity_alteration",
+    "misleading_claims": "outcome_guarantee",
+    "advance_fee": "advance_fee",
+    "legal_threat": "false_threat_or_impersonation",
+    "guarantee": "outcome_guarantee",
+    "prompt_injection": "instruction_override",
+}
 
 TODAY = date(2026, 11, 25)
 """Reference date for reporting-period arithmetic (overridable per call)."""
@@ -267,28 +280,36 @@ def _is_adverse(f: ItemFacts) -> bool:
 
 def _obsolete(f: ItemFacts, today: date) -> Decision | None:
     """Reporting-period checks (FCRA 605) from the dates stated."""
+    end = removal_date(f)
+    if end is None or end >= today:
+        return None
+    if f.account_type is AccountType.BANKRUPTCY:
+        return _decision("E_OBSOLETE_BANKRUPTCY")
+    if f.account_type is AccountType.INQUIRY:
+        return _decision("E_OBSOLETE_INQUIRY")
+    if _collection_like(f):
+        return _decision("E_OBSOLETE_COLLECTION")
+    return _decision("E_OBSOLETE")
+
+
+def _collection_like(f: ItemFacts) -> bool:
+    """Collections and charge-offs: their 7 years run from 180 days after the delinquency began."""
+    return f.account_type in (AccountType.COLLECTION, AccountType.CHARGE_OFF, AccountType.MEDICAL) or f.status in (
+        Status.COLLECTION, Status.CHARGED_OFF)
+
+
+def removal_date(f: ItemFacts) -> date | None:
+    """The last day FCRA 605 lets the stated dates keep an adverse item on a report, or None
+    when the facts do not say (no date of first delinquency, or not an adverse item)."""
     t = f.account_type
     if t is AccountType.BANKRUPTCY:
-        if f.event_date and _years_after(f.event_date, 10) < today:
-            return _decision("E_OBSOLETE_BANKRUPTCY")
-        return None
+        return _years_after(f.event_date, 10) if f.event_date else None
     if t is AccountType.INQUIRY:
-        if f.event_date and _years_after(f.event_date, 2) < today:
-            return _decision("E_OBSOLETE_INQUIRY")
-        return None
+        return _years_after(f.event_date, 2) if f.event_date else None
     dofd = f.original_dofd or f.dofd
     if dofd is None or not _is_adverse(f):
         return None
-    if t in (AccountType.COLLECTION, AccountType.CHARGE_OFF, AccountType.MEDICAL) or f.status in (
-        Status.COLLECTION,
-        Status.CHARGED_OFF,
-    ):
-        if _years_after(dofd + timedelta(days=180), 7) < today:
-            return _decision("E_OBSOLETE_COLLECTION")
-        return None
-    if _years_after(dofd, 7) < today:
-        return _decision("E_OBSOLETE")
-    return None
+    return _years_after(dofd + timedelta(days=180), 7) if _collection_like(f) else _years_after(dofd, 7)
 
 
 def reporting_period(f: ItemFacts, today: date = TODAY) -> str | None:
@@ -430,6 +451,11 @@ POLICY_PASSAGES: tuple[dict, ...] = (
     _p("Duplicate tradelines", "FCRA 623(a)(1)",
        "When a debt is sold or transferred the original creditor should report a $0 balance; two tradelines both "
        "carrying the balance of one debt are an inaccuracy."),
+    _p("Consumer remedies", "FCRA 616, 617; CFPB",
+       "A bureau or furnisher that willfully or negligently breaks the FCRA can be sued for damages, costs and attorney "
+       "fees; a consumer can also file a free complaint with the Consumer Financial Protection Bureau "
+       "(consumerfinance.gov/complaint) or the state attorney general, and a consumer attorney can say whether a claim "
+       "exists."),
     _p("Credit repair limits", "CROA 1679b",
        "Credit repair organizations may not make untrue or misleading claims, advise untrue statements to a bureau or "
        "creditor, or advise altering identity (such as a CPN in place of a Social Security number), and may not "

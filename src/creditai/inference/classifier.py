@@ -100,19 +100,19 @@ def _read_json(path: Path) -> dict[str, Any]:
         return {}
 
 
-def _check_model_folder(path: Path, metadata: dict[str, Any], labels: list[str]) -> None:
-    """Refuse a folder that is not a trained eligibility classifier (a plain encoder, another
-    task's model): it would load, then answer with labels the API cannot return."""
+def _check_model_folder(path: Path, metadata: dict[str, Any], labels: list[str], expected: Sequence[str]) -> None:
+    """Refuse a folder that is not a trained classifier for these labels (a plain encoder, another
+    task's model): it would load, then answer with labels the caller cannot return."""
     kind = metadata.get("kind")
     if kind != "classifier":
-        raise CreditAIError(f"{path} is not a creditai eligibility classifier: metadata.json kind is {kind!r} "
+        raise CreditAIError(f"{path} is not a creditai classifier: metadata.json kind is {kind!r} "
                             "(expected 'classifier'; train one with `creditai train classifier`)")
-    if sorted(labels) != sorted(LABELS):
-        raise CreditAIError(f"{path}: the model's labels {labels} are not the policy's labels {list(LABELS)}")
+    if sorted(labels) != sorted(expected):
+        raise CreditAIError(f"{path}: the model's labels {labels} are not the expected labels {list(expected)}")
 
 
 class Classifier:
-    """A loaded eligibility classifier (use `Classifier.load`)."""
+    """A loaded sequence classifier, eligibility or request screening (use `Classifier.load`)."""
 
     def __init__(
         self,
@@ -135,6 +135,7 @@ class Classifier:
         self.temperature = temperature
         self.max_length = max_length
         self.fact_hints = bool(metadata.get("config", {}).get("fact_hints", False))
+        self.truncation = str(metadata.get("config", {}).get("truncation", "end"))
         self.backend = backend
         self.quantized = quantized
         self.metadata = metadata
@@ -154,8 +155,9 @@ class Classifier:
         quantize: bool | None = None,
         backend: str = "auto",
         num_threads: int | None = None,
+        expected_labels: Sequence[str] = LABELS,
     ) -> "Classifier":
-        """Load a trained model directory.
+        """Load a trained model directory whose labels are `expected_labels` (default: eligibility).
 
         backend: "auto" (the trainer's verified choice, metadata.json inference.backend; torch
         when ONNX Runtime is not installed), "torch" or "onnx". quantize: None follows the
@@ -182,7 +184,7 @@ class Classifier:
         calibration = _read_json(path / CALIBRATION_FILE)
         config = AutoConfig.from_pretrained(path)
         labels = [config.id2label[i] for i in range(config.num_labels)]
-        _check_model_folder(path, metadata, labels)
+        _check_model_folder(path, metadata, labels, expected_labels)
         temperature = float(calibration.get("temperature") or 1.0)
         max_length = int(metadata.get("max_length") or metadata.get("config", {}).get("max_length") or 128)
         if quantize is None:  # models trained before ONNX was verified carry only "quantize"
@@ -215,7 +217,8 @@ class Classifier:
             return np.zeros((0, len(self.labels)))
         batch_size = max(1, int(batch_size))
         with self._lock:
-            enc = with_hints(self.tokenizer, texts, max_length=self.max_length, hints=self.fact_hints)
+            enc = with_hints(self.tokenizer, texts, max_length=self.max_length, hints=self.fact_hints,
+                             truncation=self.truncation)
             ids, mask = enc["input_ids"], enc["attention_mask"]
             types = enc.get("token_type_ids")  # segment ids: hints are segment 0, the text segment 1
             order = sorted(range(len(texts)), key=lambda i: len(ids[i]))  # less padding per batch
@@ -366,14 +369,15 @@ def _onnx_target(path: Path, name: str = ONNX_FILE) -> Path:
 def _load_torch_model(path: Path) -> Any:
     """The fp32 sequence-classification model at `path`, in eval mode, without transformers' load bar."""
     import torch
-    from transformers import AutoModelForSequenceClassification
     from transformers.utils import logging as hf_logging
+
+    from creditai.inference.pooling import load_sequence_classifier
 
     old, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     try:
-        return AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
+        return load_sequence_classifier(path, dtype=torch.float32).eval()
     finally:
         hf_logging.set_verbosity(old)
         if bars:

@@ -73,14 +73,34 @@ def fact_hints(text: str, today: date = TODAY) -> str:
     return " | ".join(parts) or "no facts found"
 
 
-def with_hints(tokenizer, texts: Sequence[str], *, max_length: int, hints: bool):
+def with_hints(tokenizer, texts: Sequence[str], *, max_length: int, hints: bool, truncation: str = "end"):
     """Tokenize texts (as `hints [SEP] text` pairs when `hints`).
 
     The text is truncated first; the hints are cut only when they alone would leave the text
     fewer tokens than themselves (a very small max_length), which "only_second" refused with
-    an error.
+    an error. `truncation="head_tail"` (texts without hints) keeps a long text's first quarter
+    and last three quarters of max_length tokens instead of its start.
     """
     texts = [str(t) for t in texts]
+    if truncation == "head_tail" and not hints:
+        return _head_tail(tokenizer, texts, max_length)
     if not hints:
         return tokenizer(texts, truncation=True, max_length=max_length)
     return tokenizer([fact_hints(t) for t in texts], texts, truncation="longest_first", max_length=max_length)
+
+
+def _head_tail(tokenizer, texts: list[str], max_length: int) -> dict[str, list[list[int]]]:
+    """Tokenize whole (the callers bound text length), then keep [CLS] + head ... tail + [SEP]."""
+    enc = tokenizer(texts, truncation=False, verbose=False)
+    keep = max(2, max_length)
+    head = (keep - 2) // 4
+    tail = keep - 2 - head
+    out: dict[str, list[list[int]]] = {k: [] for k in enc.keys()}
+    for i in range(len(texts)):
+        for k in enc.keys():
+            seq = list(enc[k][i])
+            if len(seq) > keep:  # seq = [CLS] body [SEP]
+                body = seq[1:-1]
+                seq = [seq[0], *body[:head], *(body[-tail:] if tail else []), seq[-1]]
+            out[k].append(seq)
+    return out

@@ -201,7 +201,9 @@ class Runtime:
 
         predictor = self.classifier.get()
         kb = self.knowledge_base.get()
-        return _make_analyzer(Analyzer, predictor, kb, self.settings.confidence_threshold)
+        analyzer = _make_analyzer(Analyzer, predictor, kb, self.settings.confidence_threshold)
+        _ = getattr(analyzer, "screener", None)  # load the request screener now, not on the first request
+        return analyzer
 
     # -- lifecycle -------------------------------------------------------------------
     def preload(self) -> None:
@@ -376,6 +378,7 @@ class Runtime:
         out["source"] = "llm" if llm_loaded else "template"
         out["retrieval"] = info.get("retrieval")
         out["llm"] = llm
+        out["screener"] = info.get("screener")  # the guard's learned layer (rules alone when not loaded)
         if not llm_loaded:  # the LLM is optional: the template composer is a full answer, not degraded
             out["note"] = "no LLM loaded: answers come from the template composer (set ENABLE_LLM=1 and QWEN_MODEL_ID)"
         return out

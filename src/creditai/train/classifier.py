@@ -49,6 +49,7 @@ from creditai.train.common import (
 
 CALIBRATION_FILE = "calibration.json"
 TEST_METRICS_FILE = "test_metrics.json"
+MODEL_CARD_FILE = "README.md"
 ECE_BINS = 15
 # Dynamic int8 quantization is the default at inference only when it costs at most this
 # much macro-F1 (in points, i.e. 0.5 = half a percentage point) on the test split.
@@ -103,10 +104,10 @@ class _EncodedDataset:
 
 
 def _encode(tokenizer, texts: Sequence[str], labels: Sequence[int], max_length: int, sort: bool = False,
-            hints: bool = False):
+            hints: bool = False, truncation: str = "end"):
     from creditai.inference.features import with_hints
 
-    enc = with_hints(tokenizer, texts, max_length=max_length, hints=hints)
+    enc = with_hints(tokenizer, texts, max_length=max_length, hints=hints, truncation=truncation)
     enc = {k: list(v) for k, v in enc.items()}
     labels = list(labels)
     if sort:  # evaluation only: similar lengths in a batch, labels travel with their rows
@@ -276,8 +277,9 @@ def train_classifier(
     `callbacks` are extra `transformers.TrainerCallback`s (tests use one to interrupt a run).
     """
     from accelerate import PartialState
+
+    from creditai.inference.pooling import classifier_class
     from transformers import (
-        AutoModelForSequenceClassification,
         AutoTokenizer,
         DataCollatorWithPadding,
         TrainingArguments,
@@ -304,7 +306,7 @@ def train_classifier(
     set_seed(cfg.seed)
     with _quiet_transformers():
         tokenizer = AutoTokenizer.from_pretrained(base.path)
-        model = AutoModelForSequenceClassification.from_pretrained(
+        model = classifier_class(cfg.pooling).from_pretrained(
             base.path,
             num_labels=len(labels),
             id2label=dict(enumerate(labels)),
@@ -313,9 +315,11 @@ def train_classifier(
         )
     _freeze_word_embeddings(model)
 
-    train_ds = _encode(tokenizer, train_texts, train_labels, cfg.max_length, hints=cfg.fact_hints)
-    valid_ds = _encode(tokenizer, valid_texts, valid_labels, cfg.max_length, sort=True, hints=cfg.fact_hints)
-    test_ds = _encode(tokenizer, test_texts, test_labels, cfg.max_length, sort=True, hints=cfg.fact_hints)
+    train_ds = _encode(tokenizer, train_texts, train_labels, cfg.max_length, hints=cfg.fact_hints, truncation=cfg.truncation)
+    valid_ds = _encode(tokenizer, valid_texts, valid_labels, cfg.max_length, sort=True, hints=cfg.fact_hints,
+                       truncation=cfg.truncation)
+    test_ds = _encode(tokenizer, test_texts, test_labels, cfg.max_length, sort=True, hints=cfg.fact_hints,
+                       truncation=cfg.truncation)
 
     steps_eval = cfg.max_steps > 0  # a step budget may end before the first epoch does
     args = TrainingArguments(
@@ -435,9 +439,42 @@ def train_classifier(
                     num_processes=state.num_processes,
                 ),
             )
+            (tmp / MODEL_CARD_FILE).write_text(model_card(cfg, base.model_id, metrics, test_metrics, inference),
+                                               encoding="utf-8")
         state.wait_for_everyone()
     state.wait_for_everyone()
     return final_dir
+
+
+def model_card(cfg: ClassifierConfig, base_model: str, metrics: dict[str, Any], test: dict[str, Any],
+               inference: dict[str, Any]) -> str:
+    """The model folder's README.md: what it does, how it was trained, how it scores, its limits."""
+    rows = "\n".join(f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
+                      for label, v in test.get("per_class", {}).items())
+    files = ", ".join(str(f) for f in cfg.train_files)
+    return f"""# creditai classifier: {Path(cfg.output_dir).name}
+
+Sequence classifier fine-tuned from `{base_model}` with `creditai train classifier`
+(labels: {", ".join(f"`{x}`" for x in cfg.labels)}).
+
+## Training
+- data: {files} ({metrics["train_rows"]} rows; validation {metrics["valid_rows"]}, test {metrics["test_rows"]})
+- field `{cfg.text_field}`, max_length {cfg.max_length} ({cfg.truncation} truncation), pooling `{cfg.pooling}`,
+  {cfg.epochs:g} epochs, learning rate {cfg.learning_rate:g}, batch {cfg.batch_size}, seed {cfg.seed}
+- temperature {metrics["temperature"]:.3f} fitted on the validation split; inference: {inference.get("reason", "")}
+
+## Test split ({test.get("split", "test")}, generated: the same grammar as the training rows)
+accuracy {metrics["test_accuracy"]:.3f}, macro-F1 {metrics["test_macro_f1"]:.3f}, ECE {metrics["ece_after"]:.3f}
+
+| label | precision | recall | F1 | n |
+| --- | --- | --- | --- | --- |
+{rows}
+
+## Limits
+The test split comes from the same generator as the training data, so it overstates accuracy on text
+written elsewhere: `creditai evaluate` scores hand-written and blind sets (reports/AI_EVALUATION_REPORT.md).
+Decisions on consumer files need a human in the loop; this model does not give legal advice.
+"""
 
 
 def _holdout(texts: list[str], labels: list[int], seed: int):
@@ -475,10 +512,11 @@ def _eval_history(trainer: Any) -> list[dict[str, float]]:
 
 def _load_saved(path: Path, device: str) -> Any:
     import torch
-    from transformers import AutoModelForSequenceClassification
+
+    from creditai.inference.pooling import load_sequence_classifier
 
     with _quiet_transformers():
-        model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
+        model = load_sequence_classifier(path, dtype=torch.float32)
     return model.to(device).eval()
 
 
