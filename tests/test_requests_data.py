@@ -187,3 +187,24 @@ def test_cli_writes_the_request_files(tmp_path, cli):
     assert lines == 90
     result = cli(*args, "--request-count", "0")
     assert result.returncode == 0, result.stderr
+
+
+def test_authored_training_rows_are_valid_and_stay_out_of_the_evaluation_sets():
+    """data/authored/requests_authored.jsonl: valid rows the screener trains on, none of them
+    in the guard evaluation sets (it is training data only)."""
+    import json
+
+    from creditai import paths
+    from creditai.data.io import read_jsonl
+    from creditai.data.policy import REQUEST_LABELS
+    from creditai.data.requests import model_input
+
+    rows = read_jsonl(paths.authored_requests(), required=("text", "label", "style", "turns", "input"),
+                      labels=REQUEST_LABELS)
+    assert len(rows) >= 400 and {r["label"] for r in rows} == set(REQUEST_LABELS)
+    assert all(r["input"] == model_input(r) for r in rows)
+    evaluation = set()
+    for name in ("guard_dev.jsonl", "guard_blind.jsonl", "redteam.jsonl"):
+        path = paths.authored_requests().parents[2] / "tests" / "data" / name
+        evaluation |= {json.loads(line)["text"].strip().lower() for line in path.read_text(encoding="utf-8").splitlines()}
+    assert not evaluation & {r["text"].strip().lower() for r in rows}

@@ -27,6 +27,12 @@ def classifier_dir() -> Path:
     return _env_path("CLASSIFIER_OUTPUT", str(models_dir() / "classifier"))
 
 
+def authored_requests() -> Path:
+    """Hand-written request rows (data/authored/requests_authored.jsonl in this checkout) that the
+    request screener trains on beside the generated ones; never an evaluation set."""
+    return Path(__file__).resolve().parents[2] / "data" / "authored" / "requests_authored.jsonl"
+
+
 def guard_dir() -> Path:
     """The learned request screener (configs/guard_classifier.yaml)."""
     return _env_path("GUARD_OUTPUT", str(models_dir() / "guard"))

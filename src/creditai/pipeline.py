@@ -139,6 +139,8 @@ class Pipeline:
         }[split_key or kind]
         for key, fname in zip(("train_files", "valid_files", "test_files"), split_files):
             sets[key] = [str(d / fname)] if fname else []
+        if split_key == "guard" and paths.authored_requests().is_file():
+            sets["train_files"].append(str(paths.authored_requests()))  # hand-written rows: training only
         sets.update({"train_file": None, "valid_file": None, "test_file": None})
         sets.update(extra or {})
         return load_config(kind, Path("configs") / file, sets, env={k: v for k, v in os.environ.items() if k != "CONFIG"})
