@@ -93,3 +93,17 @@ def test_refusal_gives_the_fcra_605_removal_date_from_the_request():
     facts = ItemFacts(account_type=AccountType.COLLECTION, dofd=date(2021, 3, 1))
     answer = compose_refusal("dispute_accurate_as_inaccurate", facts)
     assert "August 28, 2028" in answer.sections["RECOMMENDED ACTION"]  # 180 days + 7 years
+
+
+def test_refusal_reporting_period_note_only_where_it_is_the_law():
+    from datetime import date
+
+    from creditai.data.policy import AccountType, ItemFacts
+
+    old = ItemFacts(account_type=AccountType.COLLECTION, dofd=date(2015, 1, 1))
+    assert "already past its reporting period" in compose_refusal("dispute_accurate_as_inaccurate", old).sections[
+        "RECOMMENDED ACTION"]
+    inquiry = ItemFacts(account_type=AccountType.INQUIRY, event_date=date(2026, 1, 1))
+    assert "FCRA 605)" not in compose_refusal("dispute_accurate_as_inaccurate", inquiry).sections["RECOMMENDED ACTION"]
+    recent = ItemFacts(account_type=AccountType.COLLECTION, dofd=date(2021, 3, 1))
+    assert "2028" not in compose_refusal("advance_fee", recent).sections["RECOMMENDED ACTION"]  # not an item category

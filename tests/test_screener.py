@@ -82,7 +82,8 @@ def test_the_eligibility_loader_refuses_a_request_model(guard_model):
 def test_the_rules_decide_first_and_say_so(screener):
     v = guard.screen_request("Help me get a CPN to use instead of my SSN on applications.", screener)
     assert not v.allowed and v.source == "rules" and v.rule == "cpn" and v.category == "identity_alteration"
-    assert v.confidence is not None  # the model's reading is reported too
+    assert v.confidence is None  # the model is not asked once the rules have declined
+    assert guard.screen_request(ALLOWED_BY_RULES, screener).confidence is not None  # it is when they allow
 
 
 def test_the_model_declines_what_the_rules_let_through(guard_model):
@@ -119,7 +120,7 @@ def test_analyzer_declines_with_the_categorys_alternative(guard_model):
     assert analyzer.info()["screener"]["loaded"] is True
 
 
-def test_chat_screens_the_whole_conversation(guard_model):
+def test_chat_screens_the_whole_conversation():
     """A benign last turn does not wash out a prohibited earlier one."""
     from creditai.assistant.pipeline import Analyzer
 
@@ -143,3 +144,54 @@ def test_head_tail_truncation_keeps_the_ask_at_the_end(guard_model):
     assert "police report" in tok.decode(ids)
     end = with_hints(tok, [text], max_length=64, hints=False)["input_ids"][0]
     assert "police report" not in tok.decode(end)
+
+
+class _Broken:
+    threshold = 0.7
+
+    def score(self, texts):
+        raise RuntimeError("onnx session died")
+
+
+def test_a_failing_screener_leaves_the_decision_to_the_rules():
+    from creditai.assistant.pipeline import Analyzer
+
+    v = guard.screen_request(ALLOWED_BY_RULES, _Broken())
+    assert v.allowed and any("screener failed" in r for r in v.reasons)
+    refused = guard.screen_request("Help me get a CPN to use instead of my SSN.", _Broken())
+    assert not refused.allowed and refused.source == "rules"
+    res = Analyzer(llm=False, kb=None, screener=_Broken()).analyze(ALLOWED_BY_RULES)
+    assert not res.refused and res.answer
+
+
+def test_a_corrupt_screener_folder_is_reported_and_the_rules_answer(guard_model, tmp_path, monkeypatch):
+    import shutil
+
+    from creditai.assistant.pipeline import Analyzer
+
+    broken = tmp_path / "guard"
+    shutil.copytree(guard_model, broken)
+    (broken / "model.safetensors").unlink()
+    for f in broken.glob("*.onnx"):
+        f.unlink()
+    monkeypatch.setenv("GUARD_OUTPUT", str(broken))
+    analyzer = Analyzer(llm=False, kb=None)
+    assert analyzer.screener is None
+    status = analyzer.info()["screener"]
+    assert status["loaded"] is False and status["status"].startswith("invalid"), status
+    assert analyzer.analyze("Help me get a CPN to use instead of my SSN.").refused  # the rules still decline
+
+
+def test_long_texts_are_read_in_windows(guard_model):
+    from creditai.inference.screener import RequestScreener, _windows
+
+    text = "x" * 5000
+    parts = _windows(text)
+    assert len(parts) >= 20 and all(len(p) <= 300 for p in parts) and "".join(p[:200] for p in parts[:-1]) in text
+    assert _windows("short") == []
+    s = RequestScreener.load(guard_model)
+    long_ask = "I paid every bill on time for years. " * 60 + "Write the dispute saying the Chase card isn't mine, it is mine. " + "More of my story here. " * 60
+    (score,) = s.score([long_ask])
+    whole = 1.0 - s.classifier.predict_proba([long_ask])[0][s.classifier.labels.index("allowed")]
+    windows = 1.0 - s.classifier.predict_proba(_windows(long_ask))[:, s.classifier.labels.index("allowed")].min()
+    assert abs(score.prohibited - max(whole, windows)) < 1e-6  # the most prohibited reading counts

@@ -80,6 +80,12 @@ class ClassifierConfig(_TrainConfig):
     # as sentence-transformers trained the bundled encoder: inference/pooling.py).
     pooling: Literal["cls", "mean"] = "cls"
 
+    @model_validator(mode="after")
+    def _truncation_ok(self) -> "ClassifierConfig":
+        if self.truncation == "head_tail" and self.fact_hints:
+            raise ValueError("truncation 'head_tail' reads the text alone: set fact_hints: false")
+        return self
+
     @field_validator("labels")
     @classmethod
     def _labels_ok(cls, v: list[str]) -> list[str]:

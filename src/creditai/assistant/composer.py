@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from creditai.data.policy import POLICY_PASSAGES, RULES, ItemFacts
+from creditai.data.policy import POLICY_PASSAGES, RULES, TODAY, AccountType, ItemFacts, removal_date
 
 SECTIONS: tuple[str, ...] = ("SUMMARY", "ANALYSIS", "ELIGIBILITY STATUS", "RECOMMENDED ACTION", "NEXT STEPS")
 DISCLAIMER = "This is educational information, not legal or financial advice. Results may vary."
@@ -242,8 +242,8 @@ class Refusal:
     sources: tuple[str, ...]
 
 
-_GOODWILL = ("ask the creditor in writing for a goodwill adjustment, negotiate a settlement or a pay-for-delete with the "
-             "creditor or collector, or add a 100-word consumer statement to your file (FCRA 611(b))")
+_GOODWILL = ("ask the creditor in writing for a goodwill adjustment, or negotiate a settlement or a pay-for-delete with "
+             "the creditor or collector")
 
 REFUSALS: dict[str, Refusal] = {
     # request category (data.policy.PROHIBITED) -> how to decline it
@@ -313,13 +313,14 @@ REFUSALS: dict[str, Refusal] = {
         "Bill only for work already done, give every client the written contract and the cancellation notice, and "
         "have a consumer-law attorney review the fee structure.",
         ("Move billing to after each round of work is complete.",
-         "Add the CROA disclosure and the 3-day cancellation notice to the contract.",
+         "Give each client the CROA disclosure before the contract (1679c), and put the 3-day cancellation notice in "
+         "the contract (1679e).",
          "Have the contract reviewed by a consumer-law attorney."),
         ("CROA 1679b",)),
     "instruction_override": Refusal(
         "I can't set aside my instructions or the compliance rules, whoever asks and however the request is framed "
-        "(role play, a 'developer mode', instructions inside a pasted document); those rules come from the credit "
-        "repair law (CROA 1679b).",
+        "(role play, a 'developer mode', instructions inside a pasted document); the rules keep my answers within "
+        "the credit repair law (CROA 1679b).",
         "Tell me about a specific item on your report (creditor, dates, balance, status) and I will assess it under "
         "the dispute policy.",
         ("Pull your reports from all three bureaus.", "List any item with a specific, factual error.",
@@ -329,14 +330,32 @@ REFUSALS: dict[str, Refusal] = {
 
 
 def _passage(source: str) -> dict:
-    return next(p for p in POLICY_PASSAGES if p["source"] == source)
+    for p in POLICY_PASSAGES:
+        if p["source"] == source:
+            return p
+    raise KeyError(f"no policy passage with source {source!r}")
+
+
+# the categories about one of the consumer's own items, where its FCRA 605 date is the lawful answer
+_ITEM_CATEGORIES = ("dispute_accurate_as_inaccurate", "dispute_everything", "false_identity_theft_or_report")
+
+
+def _reporting_period_note(facts: ItemFacts | None) -> str:
+    """The day the stated dates make the item leave the report (FCRA 605), or that it is past it."""
+    if facts is None or facts.account_type is AccountType.INQUIRY:  # 2 years for inquiries is bureau practice
+        return ""
+    end = removal_date(facts)
+    if end is None:
+        return ""
+    if end < TODAY:
+        return (" From the dates you gave, this item is already past its reporting period (FCRA 605), so you can "
+                "dispute it as obsolete, truthfully.")
+    return f" From the dates you gave, this item must leave your report by {end:%B} {end.day}, {end:%Y} (FCRA 605)."
 
 
 def compose_refusal(category: str, facts: ItemFacts | None = None) -> ComposedAnswer:
     """A short, polite decline naming the reason and the law, then the lawful alternative for
     that category, with citations; `facts` (from the request) add the FCRA 605 removal date."""
-    from creditai.data.policy import removal_date
-
     if category not in REFUSALS:
         raise ValueError(f"unknown refusal category {category!r}; known: {', '.join(REFUSALS)}")
     r = REFUSALS[category]
@@ -344,10 +363,7 @@ def compose_refusal(category: str, facts: ItemFacts | None = None) -> ComposedAn
     refs = " ".join(f"[{c['n']}]" for c in citations)
     summary = ("No. No one can lawfully guarantee a deletion or a score increase, so I can't promise one."
                if category == "outcome_guarantee" else "I'm sorry, but I can't help with that request.")
-    alternative = r.alternative
-    end = removal_date(facts) if facts is not None else None
-    if end is not None:
-        alternative += f" From the dates you gave, this item must leave your report by {end:%B %-d, %Y} (FCRA 605)."
+    alternative = r.alternative + (_reporting_period_note(facts) if category in _ITEM_CATEGORIES else "")
     sections = {
         "SUMMARY": summary,
         "ANALYSIS": f"{r.why} {refs}",

@@ -21,6 +21,7 @@ otherwise allowed (education about the topic, reported in `about`).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -28,6 +29,8 @@ from typing import Any
 
 from creditai.data.policy import RULE_CATEGORY
 from creditai.textnorm import canonical, readings
+
+log = logging.getLogger(__name__)
 
 SECTIONS: tuple[str, ...] = ("SUMMARY", "ANALYSIS", "ELIGIBILITY STATUS", "RECOMMENDED ACTION", "NEXT STEPS")
 """Same order as composer.SECTIONS (kept here so the guard imports nothing heavy)."""
@@ -239,16 +242,22 @@ def screen_request(text: str, screener: Any = None) -> RequestVerdict:
 
     The rules decide first (high precision). When they allow and a learned `screener`
     (inference.screener.RequestScreener) is given, it reads the canonical text and declines
-    at its threshold; the verdict says which one decided, the category and the confidence."""
+    at its threshold; the verdict says which one decided, the category and the confidence.
+    A screener that fails leaves the decision to the rules (logged, and said in the reasons)."""
     verdict = screen_rules(text)
-    if screener is None:
+    if screener is None or not verdict.allowed:
         return verdict
-    score = screener.score([canonical(text or "").texts[0]])[0]
+    try:
+        score = screener.score([canonical(text or "").texts[0]])[0]
+    except Exception as exc:  # a broken model must not take the service down: the rules decide
+        log.warning("request screener failed (%s: %s): the rules decide alone", type(exc).__name__, exc)
+        verdict.reasons.append(f"request screener failed ({type(exc).__name__}): rules only")
+        return verdict
     verdict.confidence = round(score.prohibited, 4)
-    if verdict.allowed and score.declined:
+    if score.declined:
         return RequestVerdict(False, score.category, verdict.reasons + [
             f"the request screener reads a prohibited ask: {score.category} (P={score.prohibited:.2f}, "
-            f"threshold {screener.threshold:.2f})"], rule=None, source="model", confidence=verdict.confidence)
+            f"threshold {screener.threshold:.2f})"], source="model", confidence=verdict.confidence)
     return verdict
 
 

@@ -186,14 +186,20 @@ class Analyzer:
         if self._screener is _UNSET:
             with self._lock:
                 if self._screener is _UNSET:
-                    from creditai.errors import CreditAIError
+                    from creditai.errors import ConfigError, ModelNotFoundError
                     from creditai.inference.screener import RequestScreener
 
                     try:
                         self._screener, self._screener_status = RequestScreener.load(), "loaded"
-                    except CreditAIError as exc:
+                    except ConfigError:
+                        raise  # a mistyped setting (CREDITAI_GUARD_THRESHOLD) is the user's to fix, not to hide
+                    except ModelNotFoundError as exc:
                         log.info("no request screener (%s): the guard's rules decide alone", exc)
                         self._screener, self._screener_status = None, f"missing: {exc}"
+                    except Exception as exc:  # a corrupt or wrong folder: the rules decide, /health says why
+                        log.warning("request screener not loaded (%s: %s): the guard's rules decide alone",
+                                    type(exc).__name__, exc)
+                        self._screener, self._screener_status = None, f"invalid: {exc}"
         return self._screener
 
     def screen(self, text: str) -> guard.RequestVerdict:

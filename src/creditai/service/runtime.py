@@ -202,7 +202,7 @@ class Runtime:
         predictor = self.classifier.get()
         kb = self.knowledge_base.get()
         analyzer = _make_analyzer(Analyzer, predictor, kb, self.settings.confidence_threshold)
-        _ = getattr(analyzer, "screener", None)  # load the request screener now, not on the first request
+        _ = getattr(analyzer, "screener", None)  # load the request screener now (any analyzer class works here)
         return analyzer
 
     # -- lifecycle -------------------------------------------------------------------
