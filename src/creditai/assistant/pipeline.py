@@ -212,7 +212,7 @@ class Analyzer:
         if not earlier:
             return self.screen(message)
         verdict = guard.RequestVerdict(True)
-        for turn in [*earlier, "\n".join([*earlier, message])[-MAX_TEXT_CHARS:]]:
+        for turn in [*earlier, _conversation(message, earlier)]:
             verdict = self.screen(turn)
             if not verdict.allowed:
                 return verdict
@@ -443,13 +443,17 @@ class Analyzer:
             with watch.stage("screen"):
                 verdict = self.screen_conversation(message, earlier)
             if not verdict.allowed:
-                conversation = "\n".join([*earlier, message])[-MAX_TEXT_CHARS:]
-                return self._refusal(verdict, request_id or uuid.uuid4().hex, watch, conversation)
+                return self._refusal(verdict, request_id or uuid.uuid4().hex, watch, _conversation(message, earlier))
         if earlier and len(message) < 200:
             context = " ".join(earlier[-2:])[-MAX_TEXT_CHARS // 2:]
             if self.screen(context).allowed:
                 return self.analyze(context, question=message, request_id=request_id, history=history)
         return self.analyze(message, request_id=request_id, history=history)
+
+
+def _conversation(message: str, earlier: Sequence[str]) -> str:
+    """The user's side of a conversation as the screener reads it: earlier turns, then the last."""
+    return "\n".join([*earlier, message])[-MAX_TEXT_CHARS:]
 
 
 def _five(sections: Mapping[str, str]) -> dict[str, str]:
