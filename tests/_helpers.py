@@ -1,12 +1,21 @@
-"""Helpers shared by several test modules: a hand-built PDF and a linear-growth check."""
+"""Helpers shared by several test modules: a hand-built PDF, a linear-growth check and
+`creditai serve` as a real server on a loopback port."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def make_pdf(content: bytes, stream_dict: bytes = b"") -> bytes:
@@ -55,3 +64,53 @@ def assert_linear_growth(fn: Callable[[str], Any], make: Callable[[int], str], l
             return
     pytest.fail(f"{label}: {small} chars {a * 1e3:.1f} ms, {large} chars {b * 1e3:.1f} ms "
                 f"({b / max(a, 1e-9):.1f}x for {large / small:.0f}x the input)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(tmp_path: Path, *args: str, **env_extra: str) -> tuple[subprocess.Popen, str]:
+    """`creditai serve` in a subprocess on a free loopback port with nothing trained; returns
+    (process, base URL) once /health answers. Stop it with `stop_server`. The server's output
+    goes to a file (a pipe nobody reads would stall a busy server); `CREDITAI_API_KEYS` is
+    dropped unless given in `env_extra`."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "CREDITAI_API_KEYS"},
+        "CREDITAI_DATABASE_URL": f"sqlite:///{tmp_path}/audit.sqlite",
+        "CLASSIFIER_OUTPUT": str(tmp_path / "none-clf"),
+        "EMBEDDINGS_OUTPUT": str(tmp_path / "none-emb"),
+        "CREDITAI_INDEX_DIR": str(tmp_path / "none-idx"),
+        **env_extra,
+    }
+    log_path = tmp_path / f"server-{port}.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "creditai", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    proc.log_path = log_path  # type: ignore[attr-defined]
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            httpx.get(f"{base}/health", timeout=5)
+            return proc, base
+        except httpx.TransportError:
+            time.sleep(0.5)
+    stop_server(proc)
+    raise AssertionError(f"server did not come up (rc={proc.poll()})")
+
+
+def stop_server(proc: subprocess.Popen) -> str:
+    """Terminate the server; returns its output (the JSON log lines)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return proc.log_path.read_text(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]

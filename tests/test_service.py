@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -24,6 +19,8 @@ from fastapi.testclient import TestClient
 from creditai import LABELS
 from creditai.service import ServiceSettings, create_app
 from creditai.service import auth as auth_module
+
+from _helpers import free_port, start_server, stop_server
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_BODY = b'{"text": "This charge-off is incorrect"}'
@@ -383,56 +380,10 @@ def test_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # ------------------------------------------------------------------ the real server
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(tmp_path: Path, *args: str, **env_extra: str) -> tuple[subprocess.Popen, str]:
-    """`creditai serve` in a subprocess on a free loopback port with nothing trained; returns
-    (process, base URL) once /health answers. Stop it with `_stop_server`."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "CREDITAI_DATABASE_URL": f"sqlite:///{tmp_path}/audit.sqlite",
-        "CLASSIFIER_OUTPUT": str(tmp_path / "none-clf"),
-        "EMBEDDINGS_OUTPUT": str(tmp_path / "none-emb"),
-        "CREDITAI_INDEX_DIR": str(tmp_path / "none-idx"),
-        **env_extra,
-    }
-    env.pop("CREDITAI_API_KEYS", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "creditai", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            httpx.get(f"{base}/health", timeout=5)
-            return proc, base
-        except httpx.TransportError:
-            time.sleep(0.5)
-    _stop_server(proc)
-    raise AssertionError(f"server did not come up (rc={proc.poll()})")
-
-
-def _stop_server(proc: subprocess.Popen) -> str:
-    """Terminate the server; returns its stderr (the JSON log lines)."""
-    proc.terminate()
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        _, err = proc.communicate()
-    return err
-
-
 @pytest.mark.slow
 def test_real_uvicorn_server(tmp_path: Path) -> None:
     """`creditai serve` in a subprocess on a free loopback port: /health and the seed /classify."""
-    proc, base = _start_server(tmp_path)
+    proc, base = start_server(tmp_path)
     try:
         health = httpx.get(f"{base}/health", timeout=5)
         assert health.status_code == 200 and health.json()["models"]["classifier"]["source"] == "rules"
@@ -445,7 +396,7 @@ def test_real_uvicorn_server(tmp_path: Path) -> None:
         assert r.json()["label"] in LABELS and r.json()["source"] == "rules"
         rid = r.headers["x-request-id"]
     finally:
-        err = _stop_server(proc)
+        err = stop_server(proc)
     logs = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert any(l.get("request_id") == rid and l.get("endpoint") == "/classify" and l.get("status") == 200 for l in logs), err[-2000:]
     assert "charge-off is incorrect" not in err
@@ -455,7 +406,7 @@ def test_real_uvicorn_server(tmp_path: Path) -> None:
 def test_metrics_sum_over_worker_processes(tmp_path: Path) -> None:
     """`creditai serve --workers 2`: /metrics counts the requests of both workers, whichever answers."""
     (tmp_path / "metrics").mkdir()
-    proc, base = _start_server(tmp_path, "--workers", "2", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
+    proc, base = start_server(tmp_path, "--workers", "2", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
     try:
         n = 24
         for _ in range(n):  # a new connection each time: the kernel spreads them over the workers
@@ -467,12 +418,12 @@ def test_metrics_sum_over_worker_processes(tmp_path: Path) -> None:
             assert sum(float(c) for c in counts) == n, text[-1500:]
         assert len(pids) == 2, pids  # both workers served and wrote their share
     finally:
-        _stop_server(proc)
+        stop_server(proc)
 
 
 def test_store_down_still_answers(tmp_path: Path) -> None:
     """An unreachable audit database: start-up survives, /health says so, answers still go out."""
-    port = _free_port()  # nothing listens there: connection refused at once
+    port = free_port()  # nothing listens there: connection refused at once
     app = create_app(_settings(tmp_path, preload=False, database_url=f"postgresql+psycopg://u:pw@127.0.0.1:{port}/db"))
     with TestClient(app) as c:
         h = c.get("/health").json()

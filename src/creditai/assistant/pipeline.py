@@ -429,21 +429,31 @@ class Analyzer:
         )
 
     def chat(self, message: Any, history: Sequence[Mapping[str, str]] | None = None,
-             request_id: str | None = None) -> AnalysisResult:
+             request_id: str | None = None, *, instructions: Sequence[str] = ()) -> AnalysisResult:
         """One chat turn (the service's /chat): the same pipeline, with prior turns given to the LLM.
 
         A follow-up without an item of its own ("what should I send?") is read together with the
-        consumer's earlier messages so the item they described is still assessed.
+        consumer's earlier messages so the item they described is still assessed. `instructions`
+        are a client's own instructions (an OpenAI system message): screened like the user's
+        turns (an "ignore your rules" there declines the conversation), never read as the item.
         """
         message = _validate(message, "message", MAX_QUESTION_CHARS * 4, required=True)
         history = [h for h in (history or []) if isinstance(h, Mapping)]
         earlier = [h.get("content", "") for h in history if h.get("role") == "user" and isinstance(h.get("content"), str)]
-        if earlier:  # a message alone is screened by analyze()
+        instructions = [t for t in instructions if isinstance(t, str) and t.strip()]
+        if earlier or instructions:  # a message alone is screened by analyze()
             watch = _Stopwatch()
             with watch.stage("screen"):
-                verdict = self.screen_conversation(message, earlier)
+                verdict = guard.RequestVerdict(True)
+                for text in instructions:
+                    verdict = self.screen(text)
+                    if not verdict.allowed:
+                        break
+                if verdict.allowed:
+                    verdict = self.screen_conversation(message, earlier)
             if not verdict.allowed:
-                return self._refusal(verdict, request_id or uuid.uuid4().hex, watch, _conversation(message, earlier))
+                said = _conversation(message, [*instructions, *earlier])
+                return self._refusal(verdict, request_id or uuid.uuid4().hex, watch, said)
         if earlier and len(message) < 200:
             context = " ".join(earlier[-2:])[-MAX_TEXT_CHARS // 2:]
             if self.screen(context).allowed:

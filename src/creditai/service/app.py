@@ -16,8 +16,6 @@ field, never a 500.
 
 import hashlib
 import hmac
-import inspect
-import json
 import os
 import re
 import time
@@ -26,7 +24,6 @@ from collections import Counter
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -38,9 +35,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import creditai
 from creditai.errors import CreditAIError
 from creditai.service.audit import AuditError, UnknownRequestError
+from creditai.service import openai_api
 from creditai.service.auth import require_api_key
 from creditai.service.logs import configure_logging, get_logger
-from creditai.service.runtime import Runtime, Unavailable
+from creditai.service.routing import (
+    analysis_dict,
+    audit,
+    finish_answer,
+    in_thread,
+    model_work,
+    request_id_of,
+    require_component,
+    runtime_of,
+)
+from creditai.service.runtime import Runtime
 from creditai.service.schemas import (
     AnalyzeResponse,
     BatchClassifyResponse,
@@ -141,7 +149,8 @@ class RequestContextMiddleware:
         inner = dict(scope, state=state)
         status = [500]
         started = [False]
-        refusal = self._refuse_body(scope.get("method"), headers)
+        path = str(scope.get("path") or "")
+        refusal = self._refuse_body(scope.get("method"), headers, path)
 
         async def send_wrapper(message: dict) -> None:
             if message["type"] == "http.response.start":
@@ -170,7 +179,9 @@ class RequestContextMiddleware:
             log.error("unhandled error", exc_info=exc, extra={"request_id": rid})
             if started[0]:
                 raise
-            response = JSONResponse(status_code=500, content={"detail": "internal error", "request_id": rid})
+            response = (openai_api.error_response(500, f"internal error (request id {rid})")
+                        if openai_api.is_openai_path(path) else
+                        JSONResponse(status_code=500, content={"detail": "internal error", "request_id": rid}))
             await response(inner, receive, send_wrapper)
         finally:
             latency = time.perf_counter() - start
@@ -187,24 +198,24 @@ class RequestContextMiddleware:
                 extra["client_request_id"] = _loggable_request_id(client_rid)
             log.info("request", extra=extra)
 
-    def _refuse_body(self, method: str | None, headers: list[tuple[bytes, bytes]]) -> JSONResponse | None:
+    def _refuse_body(self, method: str | None, headers: list[tuple[bytes, bytes]], path: str) -> JSONResponse | None:
         """415 for a body not declared as JSON, 413 for a declared length over the limit."""
         if method not in ("POST", "PUT", "PATCH"):
             return None
         cts = [v for k, v in headers if k == b"content-type"]
         if len(cts) != 1 or not _JSON_CT.match(cts[0]):
             got = cts[0].decode("latin-1")[:80] if len(cts) == 1 else ("none" if not cts else "several")
-            return _error(415, "content-type", f"content-type: must be application/json (got {got})",
+            return _error(path, 415, "content-type", f"content-type: must be application/json (got {got})",
                           "unsupported_media_type")
         length = next((v for k, v in headers if k == b"content-length"), b"")
         if self.max_body_bytes is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            return _error(413, "body", f"body: {int(length)} bytes is over the limit of {self.max_body_bytes}",
+            return _error(path, 413, "body", f"body: {int(length)} bytes is over the limit of {self.max_body_bytes}",
                           "body_too_large")
         return None
 
 
-def _error(status: int, field: str, message: str, kind: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": [{"field": field, "message": message, "type": kind}]})
+def _error(path: str, status: int, field: str, message: str, kind: str) -> JSONResponse:
+    return _error_response(path, status, [{"field": field, "message": message, "type": kind}])
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
@@ -222,30 +233,6 @@ def _loggable_request_id(value: str) -> str:
 
 
 # --------------------------------------------------------------------------- helpers
-def _rid(request: Request) -> str:
-    return request.state.request_id
-
-
-def _elapsed_ms(request: Request) -> float:
-    return (time.perf_counter() - request.state.started) * 1000
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-def _unavailable(exc: Exception) -> HTTPException:
-    return HTTPException(status_code=503, detail=str(exc))
-
-
-def _require(request: Request, slot: str) -> Any:
-    """The loaded component behind `slot` (classifier, embeddings, ...), or a 503 saying why not."""
-    try:
-        return getattr(_runtime(request), slot).require()
-    except Unavailable as exc:
-        raise _unavailable(exc) from None
-
-
 def _classification(pred: Any) -> dict[str, Any]:
     """An Eligibility (dataclass or object) as the API's Classification dict."""
     data = pred.as_dict() if hasattr(pred, "as_dict") else dict(vars(pred))
@@ -262,85 +249,6 @@ def _classification(pred: Any) -> dict[str, Any]:
     }
 
 
-def _audit(request: Request, endpoint: str, input: Any, output: Any, **fields: Any) -> None:
-    """Queue the audit record of this request (written in the background, in batches, so
-    the response never waits on the database). A failed write is logged and counted."""
-    metrics = request.app.state.metrics
-    _runtime(request).submit_audit(
-        {"request_id": _rid(request), "endpoint": endpoint, "input": input, "output": output,
-         "latency_ms": _elapsed_ms(request), **fields},
-        on_error=lambda _rid, _exc: metrics.audit_errors.inc(),
-    )
-
-
-def _analysis_dict(result: Any, request_id: str) -> dict[str, Any]:
-    data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
-    data = json.loads(json.dumps(data, default=str))  # plain JSON types only
-    data["request_id"] = request_id
-    return data
-
-
-def _eligibility_fields(data: dict[str, Any]) -> dict[str, Any]:
-    elig = data.get("eligibility")
-    label = elig.get("label") if isinstance(elig, dict) else elig
-    conf = data.get("confidence")
-    if conf is None and isinstance(elig, dict):
-        conf = elig.get("confidence")
-    source = data.get("source") or (elig.get("source") if isinstance(elig, dict) else None)
-    return {
-        "label": None if label is None else str(label),
-        "confidence": conf if isinstance(conf, (int, float)) else None,
-        "source": None if source is None else str(source),
-    }
-
-
-def _citations(data: dict[str, Any]) -> list[Any]:
-    out = []
-    for c in data.get("citations") or []:
-        if isinstance(c, dict):
-            out.append({k: c.get(k) for k in ("source", "title", "heading", "doc_type", "score") if k in c})
-        else:
-            out.append(c)
-    return out
-
-
-def _in_thread(fn: Any) -> Any:
-    """An async endpoint that runs the plain function `fn` in the threadpool.
-
-    Plain `def` endpoints would cost FastAPI two threadpool hops per request (the call,
-    then the response validation); this costs one, and the event loop never runs
-    CPU-bound library code. FastAPI reads the parameters from `__signature__`."""
-
-    async def endpoint(*args: Any, **kwargs: Any) -> Any:
-        return await run_in_threadpool(fn, *args, **kwargs)
-
-    return _as_endpoint(endpoint, fn)
-
-
-def _model_work(fn: Any) -> Any:
-    """`_in_thread` under the app's capacity limit for model work (`max_concurrency`).
-
-    Requests beyond the limit wait on the event loop, holding no thread: /health and the
-    light endpoints keep their threads, and the few running model calls share the cores
-    instead of every request fighting for the GIL at once."""
-
-    async def endpoint(*args: Any, **kwargs: Any) -> Any:
-        app = kwargs["request"].app
-        limiter = getattr(app.state, "model_limiter", None)
-        if limiter is None:  # created inside the event loop, once (anyio needs a running loop)
-            limiter = app.state.model_limiter = anyio.CapacityLimiter(app.state.settings.max_concurrency)
-        return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs), limiter=limiter)
-
-    return _as_endpoint(endpoint, fn)
-
-
-def _as_endpoint(endpoint: Any, fn: Any) -> Any:
-    """`endpoint` presented to FastAPI with `fn`'s signature, name and docstring."""
-    endpoint.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
-    endpoint.__name__, endpoint.__qualname__, endpoint.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
-    return endpoint
-
-
 # --------------------------------------------------------------------------- routes
 def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     S = build_schemas(settings.max_text_chars, settings.max_batch, settings.max_k)
@@ -349,10 +257,10 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     AnalyzeRequest, FeedbackRequest = S.AnalyzeRequest, S.FeedbackRequest
 
     @app.get("/health", response_model=HealthResponse, tags=["service"], summary="Service and model status")
-    @_in_thread
+    @in_thread
     def health(request: Request) -> dict[str, Any]:
         """Always open (no API key). Says what is loaded and what is missing."""
-        rt = _runtime(request)
+        rt = runtime_of(request)
         out = rt.health()
         for slot in rt.slots():
             request.app.state.metrics.loaded.labels(component=slot.name).set(1 if slot.value is not None else 0)
@@ -368,90 +276,83 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
     api = APIRouter(dependencies=[Depends(require_api_key)] if settings.auth_enabled else [], responses=ERROR_RESPONSES)
 
     @api.post("/classify", response_model=ClassifyResponse, tags=["models"], summary="Classify one item")
-    @_model_work
+    @model_work
     def classify(body: ClassifyRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Dispute eligibility of one credit-report item. Without a trained classifier the
         rule-based fallback answers (`source: "rules"`)."""
-        pred = _require(request, "classifier")
+        pred = require_component(request, "classifier")
         res = _classification(pred.predict([body.text])[0])
         request.app.state.metrics.count_labels([res])
-        _audit(request, "classify", body.text, res, label=res["label"], confidence=res["confidence"], source=res["source"])
-        return {"request_id": _rid(request), **res}
+        audit(request, "classify", body.text, res, label=res["label"], confidence=res["confidence"], source=res["source"])
+        return {"request_id": request_id_of(request), **res}
 
     @api.post("/classify/batch", response_model=BatchClassifyResponse, tags=["models"], summary="Classify many items")
-    @_model_work
+    @model_work
     def classify_batch(body: BatchClassifyRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Many items in one call (batched on the model); at most `max_batch` (see /health)."""
-        pred = _require(request, "classifier")
+        pred = require_component(request, "classifier")
         results = [_classification(p) for p in pred.predict(list(body.texts))]
         request.app.state.metrics.count_labels(results)
         labels = Counter(r["label"] for r in results)
         sources = {r["source"] for r in results}
-        _audit(
+        audit(
             request, "classify_batch", list(body.texts), results,
             label=labels.most_common(1)[0][0] if len(labels) == 1 else "mixed",
             confidence=min(r["confidence"] for r in results),
             source=sources.pop() if len(sources) == 1 else "mixed",
         )
-        return {"request_id": _rid(request), "count": len(results), "results": results}
+        return {"request_id": request_id_of(request), "count": len(results), "results": results}
 
     @api.post("/embed", response_model=EmbedResponse, tags=["models"], summary="Embed texts")
-    @_model_work
+    @model_work
     def embed(body: EmbedRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Sentence embeddings (fine-tuned model when trained, else the bundled base)."""
-        emb = _require(request, "embeddings")
+        emb = require_component(request, "embeddings")
         vecs = emb.encode(list(body.texts))
         return {
-            "request_id": _rid(request), "model": emb.describe(), "dimension": int(vecs.shape[1]),
+            "request_id": request_id_of(request), "model": emb.describe(), "dimension": int(vecs.shape[1]),
             "embeddings": [[round(float(x), 6) for x in row] for row in vecs],
         }
 
     @api.post("/retrieve", response_model=RetrieveResponse, tags=["knowledge base"], summary="Search the knowledge base")
-    @_model_work
+    @model_work
     def retrieve(body: RetrieveRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Hybrid (BM25 + embeddings) search; BM25 alone when no embeddings are available."""
-        kb = _require(request, "knowledge_base")
+        kb = require_component(request, "knowledge_base")
         hits = kb.search(
             body.query, k=body.k, doc_types=[body.doc_type] if body.doc_type else None, intent=body.intent
         )
         mode = "hybrid" if getattr(kb, "dense_available", False) else "bm25"
         if mode == "bm25":
             request.app.state.metrics.fallbacks.labels(component="retrieval", fallback="bm25").inc()
-        return {"request_id": _rid(request), "retrieval": mode, "hits": [h.as_dict() for h in hits]}
+        return {"request_id": request_id_of(request), "retrieval": mode, "hits": [h.as_dict() for h in hits]}
 
     @api.post("/analyze", response_model=AnalyzeResponse, tags=["assistant"], summary="Full structured analysis")
-    @_model_work
+    @model_work
     def analyze(body: AnalyzeRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Classify, retrieve, compose the structured answer (SUMMARY, ANALYSIS, ELIGIBILITY
         STATUS, RECOMMENDED ACTION, NEXT STEPS) and check it for compliance."""
-        analyzer = _require(request, "assistant")
-        data = _analysis_dict(analyzer.analyze(body.text, question=body.question, request_id=_rid(request)), _rid(request))
-        return _finish_answer(request, "analyze", {"text": body.text, "question": body.question}, data)
+        analyzer = require_component(request, "assistant")
+        data = analysis_dict(analyzer.analyze(body.text, question=body.question, request_id=request_id_of(request)), request_id_of(request))
+        return finish_answer(request, "analyze", {"text": body.text, "question": body.question}, data)
 
     @api.post("/chat", response_model=AnalyzeResponse, tags=["assistant"], summary="Chat with the assistant")
-    @_model_work
+    @model_work
     def chat(body: ChatRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """One assistant turn; `history` holds the earlier turns."""
-        analyzer = _require(request, "assistant")
+        analyzer = require_component(request, "assistant")
         history = [t.model_dump() for t in body.history]
-        data = _analysis_dict(analyzer.chat(body.message, history=history or None, request_id=_rid(request)), _rid(request))
-        return _finish_answer(request, "chat", {"message": body.message, "history": history}, data)
-
-    def _finish_answer(request: Request, endpoint: str, input: Any, data: dict[str, Any]) -> dict[str, Any]:
-        fields = _eligibility_fields(data)
-        if fields["label"] and fields["source"]:
-            request.app.state.metrics.count_labels([fields])
-        _audit(request, endpoint, input, data.get("answer") or data, citations=_citations(data), **fields)
-        return data
+        data = analysis_dict(analyzer.chat(body.message, history=history or None, request_id=request_id_of(request)), request_id_of(request))
+        return finish_answer(request, "chat", {"message": body.message, "history": history}, data)
 
     @api.post(
         "/feedback", response_model=FeedbackResponse, tags=["service"], summary="Rate an earlier answer",
         responses={404: {"model": ErrorResponse, "description": "Unknown request_id."}},
     )
-    @_in_thread
+    @in_thread
     def feedback(body: FeedbackRequest, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
         """Attach a 1-5 rating (and optional comment) to an earlier classify/analyze/chat request."""
-        rt = _runtime(request)
+        rt = runtime_of(request)
         rt.wait_pending(body.request_id)
         store = rt.store
         if store is None:
@@ -477,6 +378,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:
         return PlainTextResponse(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(api)
+    app.include_router(openai_api.router)  # /v1: the same library calls in the OpenAI API's shape
 
 
 # --------------------------------------------------------------------------- errors
@@ -484,22 +386,23 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail: Any = exc.detail
+        if isinstance(exc, openai_api.OpenAIError):  # raised by a /v1 route: it names its param and code
+            body = openai_api.error_body(exc.status_code, str(detail), param=exc.param, code=exc.code, type=exc.type)
+            return JSONResponse(status_code=exc.status_code, content=body)
         if exc.status_code in (400, 413) and isinstance(detail, str):  # body-level problems name the body
             kind = "body_too_large" if exc.status_code == 413 else "invalid_body"
             detail = [{"field": "body", "message": f"body: {detail}", "type": kind}]
-        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=getattr(exc, "headers", None))
+        return _error_response(request.url.path, exc.status_code, detail, getattr(exc, "headers", None))
 
     @app.exception_handler(CreditAIError)
     async def library_input_error(request: Request, exc: CreditAIError) -> JSONResponse:
         if hasattr(exc, "field"):  # the library refused the input (the pipeline's InputError names the field)
             field, problem = str(exc.field), str(getattr(exc, "problem", exc))
-            return JSONResponse(
-                status_code=422,
-                content={"detail": [{"field": field, "message": f"{field}: {problem}", "type": type(exc).__name__}]},
-            )
+            detail = [{"field": field, "message": f"{field}: {problem}", "type": type(exc).__name__}]
+            return _error_response(request.url.path, 422, detail)
         # anything else the library reports as a user-fixable problem: a model or store is missing
         log.warning("request failed: %s", exc, extra={"request_id": getattr(request.state, "request_id", None)})
-        return JSONResponse(status_code=503, content={"detail": f"{type(exc).__name__}: {exc}"})
+        return _error_response(request.url.path, 503, f"{type(exc).__name__}: {exc}")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -517,7 +420,14 @@ def _add_error_handlers(app: FastAPI) -> None:
             if typ == "missing" and not loc:
                 message = "a JSON object body is required"
             items.append({"field": field, "message": f"{field}: {message}", "type": typ})
-        return JSONResponse(status_code=status, content={"detail": items})
+        return _error_response(request.url.path, status, items)
+
+
+def _error_response(path: str, status: int, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error in the shape the route's clients expect: OpenAI's under /v1, else {"detail": ...}."""
+    if openai_api.is_openai_path(path):
+        return openai_api.error_response(status, detail, headers)
+    return JSONResponse(status_code=status, content={"detail": detail}, headers=headers)
 
 
 # --------------------------------------------------------------------------- factory
