@@ -443,17 +443,10 @@ class Analyzer:
         instructions = [t for t in instructions if isinstance(t, str) and t.strip()]
         if earlier or instructions:  # a message alone is screened by analyze()
             watch = _Stopwatch()
-            with watch.stage("screen"):
-                verdict = guard.RequestVerdict(True)
-                for text in instructions:
-                    verdict = self.screen(text)
-                    if not verdict.allowed:
-                        break
-                if verdict.allowed:
-                    verdict = self.screen_conversation(message, earlier)
-            if not verdict.allowed:
-                said = _conversation(message, [*instructions, *earlier])
-                return self._refusal(verdict, request_id or uuid.uuid4().hex, watch, said)
+            with watch.stage("screen"):  # each turn alone, then all of it together (an ask split across turns)
+                verdict = self.screen_conversation(message, [*instructions, *earlier])
+            if not verdict.allowed:  # the decline reads the consumer's facts from their own turns only
+                return self._refusal(verdict, request_id or uuid.uuid4().hex, watch, _conversation(message, earlier))
         if earlier and len(message) < 200:
             context = " ".join(earlier[-2:])[-MAX_TEXT_CHARS // 2:]
             if self.screen(context).allowed:

@@ -37,6 +37,7 @@ from creditai.service.routing import (
     model_work,
     request_id_of,
     require_component,
+    run_model_work,
     runtime_of,
 )
 
@@ -71,8 +72,8 @@ _TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permi
 
 def error_body(status: int, message: str, *, param: str | None = None, code: str | None = None,
                type: str | None = None) -> dict[str, Any]:
-    return {"error": {"message": message, "type": type or _TYPES.get(status, "server_error"),
-                      "param": param, "code": code}}
+    default = _TYPES.get(status, "invalid_request_error" if status < 500 else "server_error")
+    return {"error": {"message": message, "type": type or default, "param": param, "code": code}}
 
 
 def error_response(status: int, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -119,9 +120,14 @@ class ChatMessage(_Lenient):
             return self.content
         out = []
         for j, part in enumerate(self.content):
-            if part.type != "text" or part.text is None:
+            if part.type == "refusal" and self.role == "assistant":  # an earlier model refusal: not content
+                continue
+            if part.type != "text":
                 raise OpenAIError(400, f"{param}.content.{j}: only text content is supported (got type {part.type!r})",
                                   param=f"{param}.content.{j}.type", code="unsupported_content")
+            if part.text is None:
+                raise OpenAIError(400, f"{param}.content.{j}: a text part needs its 'text'",
+                                  param=f"{param}.content.{j}.text")
             out.append(part.text)
         return "\n".join(out)
 
@@ -231,18 +237,21 @@ def _conversation(body: ChatCompletionRequest, request: Request) -> tuple[str, l
 @router.post("/chat/completions", response_model=None, summary="Chat completion (OpenAI-compatible)",
              responses={200: {"description": "A chat.completion object, or with `stream: true` server-sent "
                                              "events of chat.completion.chunk objects ending in `data: [DONE]`."}})
-@model_work
-def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
+async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
     """The guarded answer of `/chat` as an OpenAI chat completion. System and developer messages
     are screened like the user's turns; a declined request is an ordinary assistant message."""
+    # the checks first, on the event loop: a request that fails them never waits for a model slot
     _check_model(body.model, CHAT_MODEL)
     message, history, instructions = _conversation(body, request)
-    analyzer = require_component(request, "assistant")
     rid = request_id_of(request)
-    result = analyzer.chat(message, history=history or None, request_id=rid, instructions=instructions)
-    data = analysis_dict(result, rid)
-    finish_answer(request, "chat_completions", {"messages": [*instructions, *(h["content"] for h in history), message]},
-                  data)
+
+    def answer_it() -> dict[str, Any]:
+        analyzer = require_component(request, "assistant")
+        result = analyzer.chat(message, history=history or None, request_id=rid, instructions=instructions)
+        said = {"messages": [*instructions, *(h["content"] for h in history), message]}
+        return finish_answer(request, "chat_completions", said, analysis_dict(result, rid))
+
+    data = await run_model_work(request, answer_it)
     answer = str(data.get("answer") or "")
     prompt_tokens = sum(count_tokens(t) for t in [*instructions, *(h["content"] for h in history), message])
     usage = {"prompt_tokens": prompt_tokens, "completion_tokens": count_tokens(answer),
@@ -257,7 +266,7 @@ def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
     head = {"id": f"chatcmpl-{rid}", "created": int(time.time()), "model": CHAT_MODEL, "system_fingerprint": None}
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        return StreamingResponse(_sse(head, answer, extra, usage if include_usage else None),
+        return StreamingResponse(_sse(head, answer, extra, usage if include_usage else None, include_usage),
                                  media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
     return {
         **head, "object": "chat.completion",
@@ -276,21 +285,27 @@ def _pieces(answer: str) -> list[str]:
     return [p for p in re.split(r"(?<=\n)", answer) if p] or [""]
 
 
-def _sse(head: dict[str, Any], answer: str, extra: dict[str, Any], usage: dict[str, int] | None) -> Iterator[str]:
+def _sse(head: dict[str, Any], answer: str, extra: dict[str, Any], usage: dict[str, int] | None,
+         include_usage: bool = False) -> Iterator[str]:
     """Server-sent events in OpenAI's chunk format: the role, the content in pieces, the finish
-    (carrying the `creditai` extra), the usage when asked for, then `[DONE]`."""
+    (carrying the `creditai` extra), the usage chunk when asked for (then every chunk carries
+    `"usage": null` but the last, as OpenAI's do), then `[DONE]`."""
+    more: dict[str, Any] = {"usage": None} if include_usage else {}
 
-    def chunk(delta: dict[str, Any], finish: str | None = None, **more: Any) -> str:
-        payload = {**head, "object": "chat.completion.chunk",
-                   "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}], **more}
+    def event(payload: dict[str, Any]) -> str:
         return f"data: {json.dumps(payload, separators=(',', ':'))}\n\n"
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra_fields: Any) -> str:
+        return event({**head, "object": "chat.completion.chunk",
+                      "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+                      **more, **extra_fields})
 
     yield chunk({"role": "assistant", "content": ""})
     for piece in _pieces(answer):
         yield chunk({"content": piece})
     yield chunk({}, "stop", creditai=extra)
     if usage is not None:
-        yield f"data: {json.dumps({**head, 'object': 'chat.completion.chunk', 'choices': [], 'usage': usage})}\n\n"
+        yield event({**head, "object": "chat.completion.chunk", "choices": [], "usage": usage})
     yield "data: [DONE]\n\n"
 
 
@@ -312,10 +327,10 @@ def embeddings(body: EmbeddingRequest, request: Request) -> dict[str, Any]:
         if not text.strip():
             raise OpenAIError(400, f"{param}: must not be empty", param=param)
     emb = require_component(request, "embeddings")
-    vectors = np.asarray(emb.encode(texts), dtype=np.float32)
-    if body.dimensions is not None and body.dimensions != vectors.shape[1]:
-        raise OpenAIError(400, f"dimensions: this model's vectors have {vectors.shape[1]} dimensions "
+    if body.dimensions is not None and body.dimensions != emb.dim:
+        raise OpenAIError(400, f"dimensions: this model's vectors have {emb.dim} dimensions "
                           f"(got {body.dimensions}; it was not trained to be shortened)", param="dimensions")
+    vectors = np.asarray(emb.encode(texts), dtype=np.float32)
     data = []
     for i, row in enumerate(vectors):
         value: Any = (base64.b64encode(row.astype("<f4").tobytes()).decode("ascii")

@@ -99,20 +99,25 @@ def in_thread(fn: Any) -> Any:
 
 
 def model_work(fn: Any) -> Any:
-    """`_in_thread` under the app's capacity limit for model work (`max_concurrency`).
+    """`in_thread` under the app's capacity limit for model work (`max_concurrency`).
 
     Requests beyond the limit wait on the event loop, holding no thread: /health and the
     light endpoints keep their threads, and the few running model calls share the cores
     instead of every request fighting for the GIL at once."""
 
     async def endpoint(*args: Any, **kwargs: Any) -> Any:
-        app = kwargs["request"].app
-        limiter = getattr(app.state, "model_limiter", None)
-        if limiter is None:  # created inside the event loop, once (anyio needs a running loop)
-            limiter = app.state.model_limiter = anyio.CapacityLimiter(app.state.settings.max_concurrency)
-        return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs), limiter=limiter)
+        return await run_model_work(kwargs["request"], fn, *args, **kwargs)
 
     return as_endpoint(endpoint, fn)
+
+
+async def run_model_work(request: Request, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+    """`fn(*args, **kwargs)` in the threadpool under the model-work limit (see `model_work`)."""
+    app = request.app
+    limiter = getattr(app.state, "model_limiter", None)
+    if limiter is None:  # created inside the event loop, once (anyio needs a running loop)
+        limiter = app.state.model_limiter = anyio.CapacityLimiter(app.state.settings.max_concurrency)
+    return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs), limiter=limiter)
 
 
 def as_endpoint(endpoint: Any, fn: Any) -> Any:
