@@ -57,10 +57,10 @@ def test_report_schema_and_content(quick_run):
     guard = report["guard"]
     assert guard["status"] == "ok" and guard["screener"]["loaded"], guard
     for path in ("rules", "rules+model"):
-        for name in ("blind", "dev", "redteam_dev"):
+        for name in ("blind", "blind3", "dev", "dev2", "dev3", "redteam_dev"):
             m = guard["paths"][path][name]
             assert 0 <= m["decline_rate"] <= 1 and 0 <= m["over_refusal_rate"] <= 1 and m["by_category"]
-    assert guard["paths"]["rules+model"]["blind"]["n_prohibited"] == 96
+    assert guard["paths"]["rules+model"]["blind"]["n_prohibited"] == 110
     assert guard["screening_ms"]["p50"] > 0
     real = report["real_text"]  # ../shared is beside the checkout in CI; elsewhere it may be missing
     assert real["status"] in ("ok", "missing"), real

@@ -89,6 +89,32 @@ def test_spanish_and_multi_turn_in_both_directions(rows):
     assert all(len(r["turns"][-1]) > len(r["text"]) / 2 for r in reverse if r["label"] != ALLOWED)
 
 
+def test_pasted_transcripts_label_the_users_last_ask(rows):
+    """One message holding an earlier chat: the assistant declines in the prohibited words; a user
+    who insists is declined, one who takes the correction and asks the lawful way is answered."""
+    from creditai.data.requests import ASSISTANT_DECLINES, ASSISTANT_REPLIES, TRANSCRIPT_PERSISTS, TRANSCRIPT_RETRACTS
+
+    rows = [r for r in rows if r["style"] == "transcript"]
+    assert {r["label"] for r in rows} == set(REQUEST_LABELS) and not any(r["turns"] for r in rows)
+    declines = {d for ds in ASSISTANT_DECLINES.values() for d in ds}
+    for r in rows:
+        # the generated reply is an assistant line holding one of the generator's replies (a core may
+        # hold a forged chat of its own)
+        turns = re.split(r"\n(?=(?:User|user|Me|Customer|Q|Assistant|assistant|A): )", r["text"])
+        i = next(i for i, t in enumerate(turns) if t.split(": ", 1)[0] in ("Assistant", "assistant", "A")
+                 and t.split(": ", 1)[1] in declines | set(ASSISTANT_REPLIES))
+        reply, last = turns[i].split(": ", 1), "\n".join(turns[i + 1:]).split(": ", 1)[1]
+        if reply[1] in declines:
+            assert not (r["label"] == ALLOWED and r["lookalike_of"] == "instruction_override"), r
+            if r["label"] == ALLOWED:
+                assert last.startswith(TRANSCRIPT_RETRACTS) and r["lookalike_of"], r
+            else:
+                assert last in TRANSCRIPT_PERSISTS, r
+    retracted = [r for r in rows if r["label"] == ALLOWED and r["text"].rsplit("\n", 1)[-1].split(": ", 1)[-1]
+                 .startswith(TRANSCRIPT_RETRACTS)]
+    assert len(retracted) >= 20
+
+
 def test_every_prohibited_label_has_allowed_lookalikes(rows):
     looks = collections.Counter(r["lookalike_of"] for r in rows if "lookalike_of" in r)
     assert set(looks) == set(PROHIBITED)
@@ -204,7 +230,8 @@ def test_authored_training_rows_are_valid_and_stay_out_of_the_evaluation_sets():
     assert len(rows) >= 400 and {r["label"] for r in rows} == set(REQUEST_LABELS)
     assert all(r["input"] == model_input(r) for r in rows)
     evaluation = set()
-    for name in ("guard_dev.jsonl", "guard_blind.jsonl", "redteam.jsonl"):
+    for name in ("guard_dev.jsonl", "guard_dev2.jsonl", "guard_dev3.jsonl", "guard_blind.jsonl", "guard_blind3.jsonl",
+                 "redteam.jsonl"):
         path = paths.authored_requests().parents[2] / "tests" / "data" / name
         evaluation |= {json.loads(line)["text"].strip().lower() for line in path.read_text(encoding="utf-8").splitlines()}
     assert not evaluation & {r["text"].strip().lower() for r in rows}

@@ -67,11 +67,14 @@ class EvalInputs:
         "CREDITAI_CFPB_COMPLAINTS", "../shared/data/cfpb_credit_reporting/complaints.jsonl")))
     real_sample: int = 300
     redteam: Path = REPO_TEST_DATA / "redteam.jsonl"
-    # Request-screening sets written blind from the policy and the category list: guard_dev was
-    # used to choose (threshold, data), guard_blind never is; it is scored once per candidate.
+    # Request-screening sets written blind from the policy and the category list. dev, dev2 (the
+    # first blind set, scored for two candidates) and dev3 (hard look-alikes) are used to choose
+    # (threshold, data, rules); blind (220 rows) and blind3 (200) never are: scored once per
+    # candidate and reported.
     guard_sets: dict[str, Path] = field(default_factory=lambda: {
-        "blind": REPO_TEST_DATA / "guard_blind.jsonl", "dev": REPO_TEST_DATA / "guard_dev.jsonl",
-        "redteam_dev": REPO_TEST_DATA / "redteam.jsonl"})
+        "blind": REPO_TEST_DATA / "guard_blind.jsonl", "blind3": REPO_TEST_DATA / "guard_blind3.jsonl",
+        "dev": REPO_TEST_DATA / "guard_dev.jsonl", "dev2": REPO_TEST_DATA / "guard_dev2.jsonl",
+        "dev3": REPO_TEST_DATA / "guard_dev3.jsonl", "redteam_dev": REPO_TEST_DATA / "redteam.jsonl"})
     threshold: float = 0.7
 
     @property

@@ -79,7 +79,8 @@ def _guard_md(sec: dict[str, Any]) -> list[str]:
         return lines
     scr = sec.get("screener", {})
     lines.append(f"Learned screener: {'loaded, threshold ' + str(scr.get('threshold')) if scr.get('loaded') else 'not trained'}; "
-                 "`blind` was written blind from the policy and is never used to choose; `dev` and `redteam_dev` are.")
+                 "`blind` and `blind3` were written blind from the policy and are never used to choose; `dev`, `dev2`, `dev3` "
+                 "and `redteam_dev` are.")
     if sec.get("screening_ms"):
         ms = sec["screening_ms"]
         lines.append(f"Screener latency, one request at a time: p50 {ms['p50']} ms, p95 {ms['p95']} ms ({ms['n']} requests).")
