@@ -25,7 +25,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from creditai.data.policy import RULE_CATEGORY
 from creditai.textnorm import canonical, readings
@@ -38,8 +38,33 @@ SECTIONS: tuple[str, ...] = ("SUMMARY", "ANALYSIS", "ELIGIBILITY STATUS", "RECOM
 _F = re.IGNORECASE | re.MULTILINE
 
 
-def _rx(*patterns: str | "_All") -> list[Any]:
-    return [p if isinstance(p, _All) else re.compile(p, _F) for p in patterns]
+def _rx(*patterns: "str | _All | _Unless | _Without") -> list[Any]:
+    return [p if isinstance(p, (_All, _Unless, _Without)) else re.compile(p, _F) for p in patterns]
+
+
+class _Without:
+    """`pattern` matched in the text with the spans of `drop` blanked out first: a local
+    exemption ("none of these are mine" is no admission, "thanks in advance" no fee), where an
+    exemption anywhere in the text (`_Unless`) could be added by an attacker. Linear."""
+
+    def __init__(self, pattern: "str | _All", drop: str):
+        self.pattern = pattern if isinstance(pattern, _All) else re.compile(pattern, _F)
+        self.drop = re.compile(drop, _F)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(self.drop.sub(lambda m: " " * len(m.group(0)), text))
+
+
+class _Unless:
+    """`pattern` matches and `unless` matches nowhere in the text (linear scans, no lookahead)."""
+
+    def __init__(self, pattern: "str | _All | _Without", unless: str):
+        self.pattern = pattern if isinstance(pattern, (_All, _Without)) else re.compile(pattern, _F)
+        self.unless = re.compile(unless, _F)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        m = self.pattern.search(text)
+        return None if m is None or self.unless.search(text) else m
 
 
 class _All:
@@ -49,8 +74,8 @@ class _All:
     form retries from every start position and scans to the end each time (quadratic: 10 s on
     8,000 characters of prose). Each part here is one linear scan."""
 
-    def __init__(self, *parts: str):
-        self.parts = tuple(re.compile(p, _F) for p in parts)
+    def __init__(self, *parts: "str | _Unless | _Without"):
+        self.parts = tuple(p if isinstance(p, (_Unless, _Without)) else re.compile(p, _F) for p in parts)
 
     def search(self, text: str) -> re.Match[str] | None:
         m = None
@@ -67,12 +92,20 @@ class _All:
 
 # Prompt injection: refused whatever the framing (these never occur in an honest credit question).
 INJECTION = _rx(
-    r"\b(ignore|disregard|forget|bypass|override)\b[\w\s,']{0,40}\b(rules|instructions|guidelines|polic(y|ies)|prompt|"
-    r"restrictions|guardrails|safety|compliance)\b",                 # "ignore your rules and previous instructions"
+    # "ignore your rules and previous instructions" (not the user's own "ignore my earlier
+    # instructions about the font", unless a rule word follows in the sentence)
+    r"\b(ignore|disregard|forget)\b(?! (my|our) ((earlier|previous|last|first|other|old) )?(instructions?|messages?|"
+    r"questions?|requests?)\b(?![^.!?\n]{0,60}\b(rules|guidelines|polic(y|ies)|prompt|restrictions|guardrails|safety|"
+    r"compliance)\b))[\w\s,']{0,40}\b(rules|instructions|guidelines|polic(y|ies)|prompt|restrictions|guardrails|safety|"
+    r"compliance)\b",
+    r"\b(bypass|override)\b[\w\s,']{0,40}\b(rules|instructions|guidelines|polic(y|ies)|prompt|restrictions|guardrails|"
+    r"safety|compliance)\b",
     r"\byou are now\b(?!\s+(?:in|on|past|behind|late|over|current|responsible)\b)",  # "you are now DAN / an unrestricted ..."
     r"\bfrom now on,? you\b",                                         # role reassignment
     r"\bdo anything now\b|\bDAN\b(?=[\s,.:!])",                       # the "DAN" jailbreak
-    r"^[^\S\n]*(system|developer|assistant)[^\S\n]*:",                          # forged chat roles at a line start
+    # forged system or developer roles at a line start ("Assistant:" lines are left to the
+    # screener: consumers paste their earlier conversations, and the blind guard sets have them)
+    r"^[^\S\n]*(system|developer)[^\S\n]*:",
     r"\bdeveloper mode\b|\bjailbr(eak|oken)\b|\bgod mode\b",
     r"\bcompliance (is )?(off|disabled)\b|\b(safety|filters?) (is |are )?(off|disabled)\b",
     r"</?\s*(policy|system|instructions?|rules)\s*>",                 # fake markup closing the system prompt
@@ -100,11 +133,13 @@ TOPICS: dict[str, list[Any]] = {
     # Disputing accurate information as inaccurate (CROA 1679b(a)(1)): an admission that the
     # item is accurate *and* a request to call it wrong / not mine / never late.
     "dispute_accurate": _rx(
-        _All(r"\b(it'?s mine|it is mine|is mine\b|are mine\b|i (know|admit) (i|it)|i (do |did )?owe (it|this|them|the)|"
+        # an admission ("none of these are mine" is a not-mine claim, not one) and a call to say it is wrong
+        _All(_Without(r"\b(it'?s mine|it is mine|is mine\b|are mine\b|i (know|admit) (i|it)|i (do |did )?owe (it|this|them|the)|"
              r"i was (really |actually )?late|for real|(is|are|it'?s|they'?re) (all )?(accurate|correct|legit|valid|true)\b|"
              r"even though (i|it|they) (did|do|is|was|are|were|opened|signed|owe|used|made)|i did open|they'?re my|"
              r"my (accurate|legit|valid|real) \w+|(it'?s|it is|they'?re|they are) (really |actually )?(my|mine)\b[^.?!]{0,20}"
              r"\b(though|tho|btw|anyway))",
+                      r"\bnone of (these|them|those|it|the|my)\b[^.?!\n]{0,40}?\b(is|are) mine\b"),
              r"\b(say|saying|claim|claiming|tell|telling|dispute|disputing|report|write)\b[^.?!\n]{0,80}"
              r"\b(not (mine|my account|my debt|yours)|isn'?t (mine|my)|never (had|late|opened|mine|was|been)|wasn'?t late|"
              r"(?<!of )inaccurate|not accurate|incorrect|fraud|identity theft|wrong|an error)\b"),
@@ -114,7 +149,10 @@ TOPICS: dict[str, list[Any]] = {
     # CPN / credit privacy number / new SSN (CROA 1679b(a)(2): altering identity).
     "cpn": _rx(
         r"\bcpns?\b|\bcredit (privacy|profile) numbers?\b|\bsecondary (credit|ssn) numbers?\b",
-        r"\b(brand[- ]new|new|second|another|different|clean) (ssn|social security number|social)\b(?! security card)",
+        # a new SSN, unless the Social Security Administration issues it (it does, for ongoing misuse or abuse)
+        _Unless(r"\b(brand[- ]new|new|second|another|different|clean) (ssn|social security number|social)\b(?! security card)",
+                r"\b(social security administration|ssa)\b (gave|issued|assigned|approved|granted)\b|"
+                r"\b(letter|application|request) to the (social security administration|ssa)\b"),
     ),
     # A new credit identity: EIN/tax id used as an SSN, altered name/DOB.
     "new_identity": _rx(
@@ -139,9 +177,20 @@ TOPICS: dict[str, list[Any]] = {
     ),
     # Advance fees / skipping the cancellation right (CROA 1679b(b), 1679e).
     "advance_fee": _rx(
-        _All(r"\b(fee|fees|charge\w*|pay|paid|payment|retainer|bill\w*|\$\s?\d+)",
-             r"\b(upfront|up front|up-front|in advance|advance fee|before (we|any|doing|the work|work|services?|pulling|"
-             r"anything)|retainer|set-?up fee|the day they sign|on the first call|first month)\b"),
+        # (not a consumer asking for the advance fee back: "demand a refund, they charged me $450 upfront")
+        _Unless(_Without(_All(r"\b(fee|fees|charg\w*|pay|paid|payment|retainer|bill\w*)|\$\s?\d+",
+                              r"\b(upfront|up front|up-front|in advance|advance fee|before (we|any|doing|the work|work|"
+                              r"services?|pulling|anything)|retainer|set-?up fee|the day they sign|on the first call|"
+                              r"first month)\b"),
+                         r"\b(thanks|thank you)( so much)? in advance\b"),
+                r"\b(ask\w*|request\w*|demand\w*|get|want|owed|claim\w*) (for )?(a |my |the |full |a full )?refund\b|"
+                r"\b(get|want) my money back\b"),
+        # in Spanish, the business side: "cobrarles $500 por adelantado, antes de empezar" (text is
+        # read without accents: textnorm)
+        _Unless(_All(r"\b(cobr(ar|arles|arle|amos|a|o|e|en)|honorarios|tarifas?)\b",
+                     r"\b(por adelantado|adelantad[oa]s?|por anticipado|anticipad[oa]s?|antes de (empezar|hacer|"
+                     r"comenzar|iniciar|trabajar|cualquier trabajo|que (empiece|empecemos|hagamos|hagan|se haga)))\b"),
+                r"\b(reembolso|devuelvan|devolucion|me cobr(o|aron))\b"),
         r"\bskip the (3|three)[- ]day\b|\b(cancel(lation)?) (thing|period|right)\b[\s\S]{0,30}\b(skip|avoid|get around|waive)",
     ),
     # Threatening legal action on the consumer's behalf / posing as their lawyer.
@@ -174,6 +223,10 @@ OP_STRONG = _rx(
     r"\bhelp me\b|\bset me up\b|\bwalk me through\b|\bset (it|this) up\b",
     r"\btell me (exactly |step by step )?(how|where|the steps|the best way)\b|\bstep[- ]by[- ]step\b",
     r"\bi need an? (guarantee|cpn|credit privacy|new|promise)\b|\bword it\b|\bput it in (my|the|writing)\b",
+    # Spanish imperatives ("Redacta un contrato", "escríbeme la carta", "ayúdame a")
+    # (the text is read without accents: textnorm)
+    r"(^|[.!?:;\n¿¡]\s{0,4})(redact[ae]|escrib[ae]|escribe(me|le)|haz(me)?|hag(ame|alo)|prepar[ae]|ayud(ame|enos)|"
+    r"dime como|mand[ae]|envia)\b",
 )
 # Weak operational cues: the user asks how to do it themselves.
 OP_WEAK = _rx(
@@ -184,6 +237,7 @@ OP_WEAK = _rx(
     r"\bi (want|need|would like|'d like) to\b|\bi (want|need) (a|an|my)\b",
     r"\b(so (that )?i can|to) (get|start|have|open|build) (a |an |my )?(fresh|new|clean|second|separate)\b",
     r"\bfor my (credit repair )?(business|company|clients)\b",
+    r"\b(quiero|queremos|necesito|necesitamos|me gustaria)\b|\bcomo (puedo|hago|podemos)\b",
 )
 # Education cues: the user asks about it (legality, truth, what it is, someone else's claim).
 EDUCATION = _rx(
@@ -195,6 +249,8 @@ EDUCATION = _rx(
     r"(cpn|file segregation|credit privacy|credit profile)",
     r"\b(someone|somebody|people|they|he|she|my \w+) (told|tells|says|said|say|claims?|recommended)\b",
     r"\bi (saw|heard|read)\b|\bshould i (trust|believe)\b|\bcan (they|a company|companies|a credit repair)\b",
+    r"\b(es|son|seria|esta)\b[^.!\n]{0,50}\b(legal|ilegal|permitido|prohibido|una estafa)\b",
+    r"\b(is|are) (a |an )?(cpns?|credit privacy numbers?) (the same|different|like)\b",  # "is a cpn the same as an ein?"
 )
 
 
@@ -266,20 +322,37 @@ def screen_rules(text: str) -> RequestVerdict:
     invisible characters, curly quotes folded; with invisible characters both dropped and read
     as spaces); a refusal of any reading or window refuses the whole text."""
     norm = canonical(text or "")
-    verdict: RequestVerdict | None = None
-    for reading in norm.texts:
-        for start in range(0, max(1, len(reading) - SCREEN_WINDOW + SCREEN_STEP), SCREEN_STEP):
-            v = _screen_window(reading[start:start + SCREEN_WINDOW])
-            if not v.allowed:
-                verdict = v
-                break
-            if verdict is None or (v.about and not verdict.about):
-                verdict = v
-        if verdict is not None and not verdict.allowed:
-            break
-    assert verdict is not None
+    verdict = _screen_readings(norm.texts)
     if norm.mixed_script:
         verdict.reasons.append(f"mixed-script words (look-alike letters): {', '.join(norm.mixed_script[:3])}")
+    return verdict
+
+
+# The assistant's declines in a conversation pasted into one message ("User: ... / Assistant: No,
+# CPNs aren't legal ..."): the topic rules skip them (they decline in the prohibited words; the
+# user's ask is elsewhere). Only lines that read as a decline or warning, only beside a user line;
+# an assistant line that agrees to do it is read, and the injection rules read every line.
+_ASSISTANT_LINE = re.compile(
+    r"^[^\S\n]*assistant[^\S\n]*:(?=[^\n]{0,200}\b(can'?t|cannot|won'?t|not (legal|allowed|something i can|able)|"
+    r"isn'?t (legal|allowed|something)|aren'?t (legal|allowed)|illegal|unable|prohibit\w*|(doesn'?t|don'?t) allow|only (if|for|when)|"
+    r"no one can|nobody can|not the right|would be a false)\b)[^\n]*", re.IGNORECASE | re.MULTILINE)
+_USER_LINE = re.compile(r"^[^\S\n]*(user|me|customer|client)[^\S\n]*:", re.IGNORECASE | re.MULTILINE)
+
+
+def _screen_readings(readings: Sequence[str]) -> RequestVerdict:
+    """The first refusal over every reading and window, else the most informative allowance."""
+    verdict: RequestVerdict | None = None
+    for reading in readings:
+        user_side = _ASSISTANT_LINE.sub("", reading) if _USER_LINE.search(reading) else reading
+        passes = [(reading, True)] if user_side == reading else [(reading, False), (user_side, True)]
+        for body, topics in passes:
+            for start in range(0, max(1, len(body) - SCREEN_WINDOW + SCREEN_STEP), SCREEN_STEP):
+                v = _screen_window(body[start:start + SCREEN_WINDOW], read_topics=topics)
+                if not v.allowed:
+                    return v
+                if verdict is None or (v.about and not verdict.about):
+                    verdict = v
+    assert verdict is not None
     return verdict
 
 
@@ -287,10 +360,12 @@ def _refused(rule: str, reasons: list[str]) -> RequestVerdict:
     return RequestVerdict(False, RULE_CATEGORY[rule], reasons, rule=rule, source="rules")
 
 
-def _screen_window(text: str) -> RequestVerdict:
+def _screen_window(text: str, read_topics: bool = True) -> RequestVerdict:
     m = _first(INJECTION, text)
     if m:
         return _refused("prompt_injection", [f"prompt injection: {_snippet(m)!r}"])
+    if not read_topics:
+        return RequestVerdict(True)
     topics = [(cat, m) for cat, pats in TOPICS.items() if (m := _first(pats, text))]
     if not topics:
         return RequestVerdict(True)
