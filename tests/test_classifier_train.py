@@ -329,6 +329,27 @@ def test_interrupted_run_keeps_old_model(tiny_model: Path, tiny_data: Path, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad_valid.jsonl", "classifier"]
 
 
+def test_num_layers_keeps_the_first_encoder_layers(tmp_path: Path, tiny_data: Path):
+    """`num_layers: 2` trains and saves a 2-layer model that loads and predicts; more layers than
+    the base has is a config error naming the field, before any training."""
+    from creditai.errors import ConfigError
+    from creditai.inference.classifier import Classifier
+    from creditai.train.classifier import train_classifier
+
+    out = tmp_path / "two-layers"
+    cfg = load_config("classifier", REPO / "configs" / "model2_classifier.yaml",
+                      _tiny_overrides(tiny_data, out, num_layers=2, quantize=False))
+    train_classifier(cfg, progress=False)
+    assert json.loads((out / "config.json").read_text())["num_hidden_layers"] == 2
+    probs = Classifier.load(out, backend="torch").predict_proba(["a collection that is not mine"])
+    assert probs.shape == (1, len(LABELS)) and abs(float(probs.sum()) - 1) < 1e-5
+    cfg = load_config("classifier", REPO / "configs" / "model2_classifier.yaml",
+                      _tiny_overrides(tiny_data, tmp_path / "seven", num_layers=7))
+    with pytest.raises(ConfigError, match="num_layers: 7 is more than the 6 layers"):
+        train_classifier(cfg, progress=False)
+    assert not (tmp_path / "seven").exists()
+
+
 def test_helpers():
     import numpy as np
 

@@ -16,10 +16,11 @@ from typing import Any, Sequence
 from creditai.data.policy import ALLOWED, REQUEST_LABELS
 from creditai.errors import ConfigError
 
-DECLINE_THRESHOLD = 0.7
-"""P(prohibited) at which the screener declines, chosen on the dev set tests/data/guard_dev.jsonl
-(never on the blind set): with the rules, 98.3% declined at 0.5, 0.7 and 0.8, over-refusal 11.7%,
-10.0%, 10.0%. CREDITAI_GUARD_THRESHOLD overrides it."""
+DECLINE_THRESHOLD = 0.6
+"""P(prohibited) at which the screener declines, chosen on the dev sets (guard_dev, guard_dev2,
+guard_dev3, redteam; never the blind ones), with the rules, mean of two seeds of the 3-epoch
+config: declined / over-refused 95.8% / 3.9% at 0.5, 95.1% / 3.5% at 0.6, 94.4% / 3.3% at 0.7.
+CREDITAI_GUARD_THRESHOLD overrides it."""
 
 
 @dataclass

@@ -36,7 +36,7 @@ from creditai import metrics as shared_metrics
 from creditai.metrics import expected_calibration_error, softmax
 from creditai.basemodels import ResolvedModel, resolve_model
 from creditai.config import ClassifierConfig, check_data_files
-from creditai.errors import DataError
+from creditai.errors import ConfigError, DataError
 from creditai.train.common import (
     training_arguments,
     Timer,
@@ -280,6 +280,7 @@ def train_classifier(
 
     from creditai.inference.pooling import classifier_class
     from transformers import (
+        AutoConfig,
         AutoTokenizer,
         DataCollatorWithPadding,
         TrainingArguments,
@@ -287,6 +288,10 @@ def train_classifier(
 
     check_data_files(cfg)
     base = base_model or resolve_model(cfg.model_id)
+    if cfg.num_layers:
+        have = AutoConfig.from_pretrained(base.path).num_hidden_layers
+        if cfg.num_layers > have:
+            raise ConfigError(f"num_layers: {cfg.num_layers} is more than the {have} layers of {cfg.model_id}")
     labels = list(cfg.labels)
     final_dir = Path(cfg.output_dir)
 
@@ -306,8 +311,11 @@ def train_classifier(
     set_seed(cfg.seed)
     with _quiet_transformers():
         tokenizer = AutoTokenizer.from_pretrained(base.path)
+        # num_hidden_layers below the base's keeps its first layers (the rest are not loaded)
+        layers = {"num_hidden_layers": cfg.num_layers} if cfg.num_layers else {}
         model = classifier_class(cfg.pooling).from_pretrained(
             base.path,
+            **layers,
             num_labels=len(labels),
             id2label=dict(enumerate(labels)),
             label2id={label: i for i, label in enumerate(labels)},
