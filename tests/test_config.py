@@ -95,6 +95,19 @@ def test_env_and_set_overrides(tmp_path, train_file):
     assert isinstance(sft, SFTConfig) and sft.model_id == "/q"
 
 
+def test_the_request_screener_config_takes_guard_output_not_classifier_output():
+    """CLASSIFIER_OUTPUT must not send the screener over the eligibility model (and GUARD_OUTPUT
+    must not move the eligibility model)."""
+    env = {"CLASSIFIER_OUTPUT": "/tmp/eligibility", "GUARD_OUTPUT": "/tmp/guard", "DISTILBERT_MODEL_ID": "/distil"}
+    guard = load_config("classifier", REPO / "configs/guard_classifier.yaml", check_files=False, env=env)
+    assert str(guard.output_dir) == "/tmp/guard" and guard.model_id == "sentence-transformers/all-MiniLM-L6-v2"
+    guard = load_config("classifier", REPO / "configs/guard_classifier.yaml", check_files=False,
+                        env={"CLASSIFIER_OUTPUT": "/tmp/eligibility"})
+    assert str(guard.output_dir) == "models/finetuned/guard"
+    eligibility = load_config("classifier", REPO / "configs/model2_classifier.yaml", check_files=False, env=env)
+    assert str(eligibility.output_dir) == "/tmp/eligibility"
+
+
 def test_config_env_var_picks_file(tmp_path, train_file):
     path = _write(tmp_path, BASE.format(out=tmp_path / "out", train=train_file) + "epochs: 7\n")
     assert load_config("classifier", None, env={"CONFIG": str(path)}).epochs == 7

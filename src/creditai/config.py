@@ -131,6 +131,9 @@ ENV_OVERRIDES: dict[str, dict[str, str]] = {
     "classifier": {"DISTILBERT_MODEL_ID": "model_id", "CLASSIFIER_OUTPUT": "output_dir"},
     "embeddings": {"MINILM_MODEL_ID": "model_id", "EMBEDDINGS_OUTPUT": "output_dir"},
     "sft": {"QWEN_MODEL_ID": "model_id", "SFT_OUTPUT": "output_dir"},
+    # a classifier config over the request labels is the request screener: its own output
+    # variable, never the eligibility model's (CLASSIFIER_OUTPUT would overwrite that model)
+    "guard": {"GUARD_OUTPUT": "output_dir"},
 }
 
 DEFAULT_CONFIGS: dict[str, str] = {
@@ -186,7 +189,7 @@ def load_config(
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of keys to values, got {type(raw).__name__}")
-    for var, key in ENV_OVERRIDES[kind].items():
+    for var, key in ENV_OVERRIDES[_override_kind(kind, raw)].items():
         if env.get(var):
             raw[key] = env[var]
     raw.update(overrides or {})
@@ -197,6 +200,16 @@ def load_config(
     if check_files:
         check_data_files(cfg, path)
     return cfg
+
+
+def _override_kind(kind: str, raw: dict[str, Any]) -> str:
+    """Which env overrides apply: "guard" for a classifier config over the request labels."""
+    from creditai.data.policy import REQUEST_LABELS
+
+    labels = raw.get("labels")
+    if kind == "classifier" and isinstance(labels, list) and set(map(str, labels)) == set(REQUEST_LABELS):
+        return "guard"
+    return kind
 
 
 def check_data_files(cfg: _TrainConfig, path: Path | str = "config") -> None:
