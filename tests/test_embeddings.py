@@ -113,3 +113,15 @@ def test_bad_pairs_file_names_line(tmp_path: Path) -> None:
     bad.write_text('{"text_1": "q", "text_2": "p", "label": 3}\n')
     with pytest.raises(DataError, match=r":1: field 'label'"):
         read_pairs([bad], "text_1", "text_2", "label")
+
+
+def test_loading_the_encoder_prints_no_progress_bar():
+    """A CLI answer is not preceded by transformers' "Loading weights" bar (a fresh process: the
+    encoder cache would hide a load)."""
+    import subprocess
+    import sys
+
+    code = "from creditai.kb.embed import load_base_embedder; load_base_embedder().encode(['x'])"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "Loading weights" not in r.stderr and "it/s" not in r.stderr, r.stderr[-500:]

@@ -6,7 +6,10 @@ cache; the Hub only when the user opted in to network access (CREDITAI_ONLINE=1)
 
 from __future__ import annotations
 
+import contextlib
 import os
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +112,23 @@ def resolve_model(model_id: str) -> ResolvedModel:
 def dir_size(path: Path) -> int:
     """Total bytes of the files under `path`."""
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+@contextlib.contextmanager
+def quiet_loading() -> Iterator[None]:
+    """Load a model without transformers' "Loading weights" bar and load report (the CLI's
+    answer would follow them on the terminal; a fine-tuning run expects the new head). The
+    previous verbosity and bar setting come back afterwards."""
+    from transformers.utils import logging as hf_logging
+
+    old, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        hf_logging.set_verbosity(old)
+        if bars:
+            hf_logging.enable_progress_bar()

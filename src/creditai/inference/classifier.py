@@ -369,19 +369,12 @@ def _onnx_target(path: Path, name: str = ONNX_FILE) -> Path:
 def _load_torch_model(path: Path) -> Any:
     """The fp32 sequence-classification model at `path`, in eval mode, without transformers' load bar."""
     import torch
-    from transformers.utils import logging as hf_logging
 
+    from creditai.basemodels import quiet_loading
     from creditai.inference.pooling import load_sequence_classifier
 
-    old, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
+    with quiet_loading():
         return load_sequence_classifier(path, dtype=torch.float32).eval()
-    finally:
-        hf_logging.set_verbosity(old)
-        if bars:
-            hf_logging.enable_progress_bar()
 
 
 def _export_onnx(path: Path, target: Path) -> None:

@@ -43,10 +43,13 @@ class Embedder:
     def __init__(self, path: str | Path, model_id: str | None = None, source: str = "local", device: str | None = None):
         from sentence_transformers import SentenceTransformer
 
+        from creditai.basemodels import quiet_loading
+
         self.path = Path(path)
         self.model_id = model_id or str(path)
         self.source = source
-        self.model = SentenceTransformer(str(self.path), device=device or "cpu", local_files_only=True)
+        with quiet_loading():  # no "Loading weights" bar before a CLI answer
+            self.model = SentenceTransformer(str(self.path), device=device or "cpu", local_files_only=True)
         self.dim = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") else self.model.get_sentence_embedding_dimension())
         self.fingerprint = _fingerprint(self.model_id, self.path.resolve())
         self._lock = threading.Lock()

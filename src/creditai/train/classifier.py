@@ -26,7 +26,6 @@ import logging
 import math
 import os
 import shutil
-import warnings
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -193,23 +192,10 @@ def _cpu_has_flag(*flags: str) -> bool:
 @contextlib.contextmanager
 def _quiet_transformers(enabled: bool = True) -> Iterator[None]:
     """Hide the 'newly initialized classifier head' load report (expected for fine-tuning)."""
-    if not enabled:
-        yield
-        return
-    from transformers.utils import logging as hf_logging
+    from creditai.basemodels import quiet_loading
 
-    old = hf_logging.get_verbosity()
-    bars = hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        hf_logging.set_verbosity(old)
-        if bars:
-            hf_logging.enable_progress_bar()
+    with quiet_loading() if enabled else contextlib.nullcontext():
+        yield
 
 
 def _make_trainer_class():
