@@ -35,6 +35,9 @@ from typing import Any
 import httpx
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _helpers import terminate  # noqa: E402  (the tests' process helper)
+
 HOST = "127.0.0.1"  # loopback only, never any other address
 REPO = Path(__file__).resolve().parents[1]
 TEXTS = [
@@ -295,12 +298,7 @@ def main(argv: list[str] | None = None) -> int:
                 if sampler is not None:
                     peak = sampler.stop()
             finally:  # the server never outlives the benchmark
-                proc.terminate()
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+                terminate(proc)
         results["rss_peak_mb"] = round(peak / 2**20, 1)
         if proc.returncode not in (0, -15) and "load" not in results:
             print(log_path.read_text()[-3000:], file=sys.stderr)

@@ -105,12 +105,17 @@ def start_server(tmp_path: Path, *args: str, **env_extra: str) -> tuple[subproce
     raise AssertionError(f"server did not come up (rc={proc.poll()})")
 
 
-def stop_server(proc: subprocess.Popen) -> str:
-    """Terminate the server; returns its output (the JSON log lines)."""
+def terminate(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop a process: SIGTERM, then SIGKILL when it has not exited after `timeout` seconds."""
     proc.terminate()
     try:
-        proc.wait(timeout=30)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def stop_server(proc: subprocess.Popen) -> str:
+    """Terminate the server; returns its output (the JSON log lines)."""
+    terminate(proc)
     return proc.log_path.read_text(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
