@@ -30,8 +30,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from creditai.service.auth import require_api_key
+from creditai.service.schemas import storable
 from creditai.service.routing import (
     analysis_dict,
+    eligibility_fields,
     finish_answer,
     in_thread,
     model_work,
@@ -194,12 +196,11 @@ def _check_model(requested: str, expected: str) -> None:
 
 
 def _check_text(text: str, param: str, limit: int) -> str:
-    if "\x00" in text:
-        raise OpenAIError(400, f"{param}: must not contain NUL characters", param=param)
+    """The native API's text checks (storable in the audit store, within the limit) as OpenAI errors."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise OpenAIError(400, f"{param}: contains invalid Unicode (a lone surrogate)", param=param) from None
+        storable(text)
+    except ValueError as exc:
+        raise OpenAIError(400, f"{param}: {exc}", param=param) from None
     if len(text) > limit:
         raise OpenAIError(400, f"{param}: {len(text)} characters is over the limit of {limit}", param=param,
                           code="context_length_exceeded")
@@ -243,30 +244,29 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
     # the checks first, on the event loop: a request that fails them never waits for a model slot
     _check_model(body.model, CHAT_MODEL)
     message, history, instructions = _conversation(body, request)
+    said = [*instructions, *(h["content"] for h in history), message]
     rid = request_id_of(request)
 
     def answer_it() -> dict[str, Any]:
         analyzer = require_component(request, "assistant")
         result = analyzer.chat(message, history=history or None, request_id=rid, instructions=instructions)
-        said = {"messages": [*instructions, *(h["content"] for h in history), message]}
-        return finish_answer(request, "chat_completions", said, analysis_dict(result, rid))
+        return finish_answer(request, "chat_completions", {"messages": said}, analysis_dict(result, rid))
 
     data = await run_model_work(request, answer_it)
     answer = str(data.get("answer") or "")
-    prompt_tokens = sum(count_tokens(t) for t in [*instructions, *(h["content"] for h in history), message])
-    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": count_tokens(answer),
-             "total_tokens": prompt_tokens + count_tokens(answer)}
+    prompt_tokens, completion_tokens = sum(count_tokens(t) for t in said), count_tokens(answer)
+    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+             "total_tokens": prompt_tokens + completion_tokens}
     extra = {
         "request_id": rid, "refused": bool(data.get("refused")), "intent": data.get("intent"),
-        "eligibility": {"label": _label(data.get("eligibility")), "confidence": data.get("confidence"),
-                        "source": data.get("source")},
+        "eligibility": eligibility_fields(data),
         "sections": data.get("sections"), "citations": data.get("citations") or [],
         "compliance": data.get("compliance"), "components": data.get("components") or {},
     }
     head = {"id": f"chatcmpl-{rid}", "created": int(time.time()), "model": CHAT_MODEL, "system_fingerprint": None}
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        return StreamingResponse(_sse(head, answer, extra, usage if include_usage else None, include_usage),
+        return StreamingResponse(_sse(head, answer, extra, usage if include_usage else None),
                                  media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
     return {
         **head, "object": "chat.completion",
@@ -276,21 +276,16 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
     }
 
 
-def _label(eligibility: Any) -> Any:
-    return eligibility.get("label") if isinstance(eligibility, dict) else eligibility
-
-
 def _pieces(answer: str) -> list[str]:
     """The answer in line-sized pieces whose concatenation is the answer, byte for byte."""
     return [p for p in re.split(r"(?<=\n)", answer) if p] or [""]
 
 
-def _sse(head: dict[str, Any], answer: str, extra: dict[str, Any], usage: dict[str, int] | None,
-         include_usage: bool = False) -> Iterator[str]:
+def _sse(head: dict[str, Any], answer: str, extra: dict[str, Any], usage: dict[str, int] | None) -> Iterator[str]:
     """Server-sent events in OpenAI's chunk format: the role, the content in pieces, the finish
-    (carrying the `creditai` extra), the usage chunk when asked for (then every chunk carries
-    `"usage": null` but the last, as OpenAI's do), then `[DONE]`."""
-    more: dict[str, Any] = {"usage": None} if include_usage else {}
+    (carrying the `creditai` extra), the usage chunk when `usage` is given (then every chunk
+    carries `"usage": null` but the last, as OpenAI's do), then `[DONE]`."""
+    more: dict[str, Any] = {"usage": None} if usage is not None else {}
 
     def event(payload: dict[str, Any]) -> str:
         return f"data: {json.dumps(payload, separators=(',', ':'))}\n\n"

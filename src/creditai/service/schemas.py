@@ -19,7 +19,7 @@ Label = Literal["eligible", "conditionally_eligible", "not_eligible", "insuffici
 assert set(Label.__args__) == set(LABELS)  # type: ignore[attr-defined]
 
 
-def _storable(value: str) -> str:
+def storable(value: str) -> str:
     """Reject strings that cannot be stored as UTF-8 (lone surrogates) or in PostgreSQL (NUL)."""
     try:
         value.encode("utf-8")
@@ -34,7 +34,7 @@ def _clean(value: str) -> str:
     """Also reject blank strings."""
     if not value.strip():
         raise ValueError("must not be empty or only whitespace")
-    return _storable(value)
+    return storable(value)
 
 
 def _text(max_chars: int) -> Any:
@@ -246,7 +246,7 @@ def build_schemas(max_text_chars: int, max_batch: int, max_k: int) -> Schemas:
         model_config = cfg
         request_id: RequestId = Field(description="The request_id of an earlier classify/analyze/chat response.")
         rating: WholeNumber = Field(ge=1, le=5, description="1 (bad) to 5 (good).")
-        comment: Annotated[str, StringConstraints(strict=True, max_length=2000), AfterValidator(_storable)] | None = Field(
+        comment: Annotated[str, StringConstraints(strict=True, max_length=2000), AfterValidator(storable)] | None = Field(
             None, description="Optional free-text comment (PII is redacted before it is stored)."
         )
 
