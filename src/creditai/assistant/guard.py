@@ -38,8 +38,13 @@ SECTIONS: tuple[str, ...] = ("SUMMARY", "ANALYSIS", "ELIGIBILITY STATUS", "RECOM
 _F = re.IGNORECASE | re.MULTILINE
 
 
-def _rx(*patterns: "str | _All | _Unless | _Without") -> list[Any]:
-    return [p if isinstance(p, (_All, _Unless, _Without)) else re.compile(p, _F) for p in patterns]
+def _rx(*patterns: Any) -> list[Any]:
+    return [_pattern(p) for p in patterns]
+
+
+def _pattern(p: Any) -> Any:
+    """A regex source compiled; an `_All`, `_Unless` or `_Without` (anything with `search`) as is."""
+    return re.compile(p, _F) if isinstance(p, str) else p
 
 
 class _Without:
@@ -47,9 +52,8 @@ class _Without:
     exemption ("none of these are mine" is no admission, "thanks in advance" no fee), where an
     exemption anywhere in the text (`_Unless`) could be added by an attacker. Linear."""
 
-    def __init__(self, pattern: "str | _All", drop: str):
-        self.pattern = pattern if isinstance(pattern, _All) else re.compile(pattern, _F)
-        self.drop = re.compile(drop, _F)
+    def __init__(self, pattern: Any, drop: str):
+        self.pattern, self.drop = _pattern(pattern), re.compile(drop, _F)
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(self.drop.sub(lambda m: " " * len(m.group(0)), text))
@@ -58,9 +62,8 @@ class _Without:
 class _Unless:
     """`pattern` matches and `unless` matches nowhere in the text (linear scans, no lookahead)."""
 
-    def __init__(self, pattern: "str | _All | _Without", unless: str):
-        self.pattern = pattern if isinstance(pattern, (_All, _Without)) else re.compile(pattern, _F)
-        self.unless = re.compile(unless, _F)
+    def __init__(self, pattern: Any, unless: str):
+        self.pattern, self.unless = _pattern(pattern), re.compile(unless, _F)
 
     def search(self, text: str) -> re.Match[str] | None:
         m = self.pattern.search(text)
@@ -74,8 +77,8 @@ class _All:
     form retries from every start position and scans to the end each time (quadratic: 10 s on
     8,000 characters of prose). Each part here is one linear scan."""
 
-    def __init__(self, *parts: "str | _Unless | _Without"):
-        self.parts = tuple(p if isinstance(p, (_Unless, _Without)) else re.compile(p, _F) for p in parts)
+    def __init__(self, *parts: Any):
+        self.parts = tuple(_pattern(p) for p in parts)
 
     def search(self, text: str) -> re.Match[str] | None:
         m = None
@@ -103,8 +106,9 @@ INJECTION = _rx(
     r"\byou are now\b(?!\s+(?:in|on|past|behind|late|over|current|responsible)\b)",  # "you are now DAN / an unrestricted ..."
     r"\bfrom now on,? you\b",                                         # role reassignment
     r"\bdo anything now\b|\bDAN\b(?=[\s,.:!])",                       # the "DAN" jailbreak
-    # forged system or developer roles at a line start ("Assistant:" lines are left to the
-    # screener: consumers paste their earlier conversations, and the blind guard sets have them)
+    # forged system or developer roles at a line start (not "Assistant:": consumers paste their
+    # earlier conversations; the topic rules read those lines unless they decline, see
+    # _ASSISTANT_LINE, and the screener reads everything)
     r"^[^\S\n]*(system|developer)[^\S\n]*:",
     r"\bdeveloper mode\b|\bjailbr(eak|oken)\b|\bgod mode\b",
     r"\bcompliance (is )?(off|disabled)\b|\b(safety|filters?) (is |are )?(off|disabled)\b",
