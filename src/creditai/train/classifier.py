@@ -33,7 +33,7 @@ import numpy as np
 
 from creditai import metrics as shared_metrics
 from creditai.metrics import expected_calibration_error, softmax
-from creditai.basemodels import ResolvedModel, resolve_model
+from creditai.basemodels import ResolvedModel, quiet_loading, resolve_model
 from creditai.config import ClassifierConfig, check_data_files
 from creditai.errors import ConfigError, DataError
 from creditai.train.common import (
@@ -189,15 +189,6 @@ def _cpu_has_flag(*flags: str) -> bool:
     return any(f" {flag}" in text for flag in flags)
 
 
-@contextlib.contextmanager
-def _quiet_transformers(enabled: bool = True) -> Iterator[None]:
-    """Hide the 'newly initialized classifier head' load report (expected for fine-tuning)."""
-    from creditai.basemodels import quiet_loading
-
-    with quiet_loading() if enabled else contextlib.nullcontext():
-        yield
-
-
 def _make_trainer_class():
     import torch
     import torch.nn.functional as F
@@ -295,7 +286,7 @@ def train_classifier(
     device = dataclasses.replace(device, bf16=bf16)
 
     set_seed(cfg.seed)
-    with _quiet_transformers():
+    with quiet_loading():
         tokenizer = AutoTokenizer.from_pretrained(base.path)
         # num_hidden_layers below the base's keeps its first layers (the rest are not loaded)
         layers = {"num_hidden_layers": cfg.num_layers} if cfg.num_layers else {}
@@ -358,7 +349,7 @@ def train_classifier(
         best_valid = _best_eval(trainer)
 
         # Weights, config (id2label/label2id) and tokenizer; the Trainer writes on rank 0 only.
-        with _quiet_transformers():
+        with quiet_loading():
             trainer.save_model(str(tmp))
         state.wait_for_everyone()
         if is_main:
@@ -509,7 +500,7 @@ def _load_saved(path: Path, device: str) -> Any:
 
     from creditai.inference.pooling import load_sequence_classifier
 
-    with _quiet_transformers():
+    with quiet_loading():
         model = load_sequence_classifier(path, dtype=torch.float32)
     return model.to(device).eval()
 
