@@ -11,8 +11,9 @@ from typing import Optional
 import typer
 
 from creditai import paths
-from creditai.data.io import iter_jsonl
-from creditai.errors import CreditAIError, DataError
+from creditai.batch.jobs import hit_dict
+from creditai.cli._batch import ActorsOpt, AddressOpt, EngineOpt, StorageOpt, check_engine, run_batch
+from creditai.errors import CreditAIError
 
 app = typer.Typer(help="Build and search the knowledge-base index (embedded, no server).", no_args_is_help=True)
 
@@ -69,31 +70,9 @@ def info(index_dir: Optional[Path] = typer.Option(None, "--index-dir")) -> None:
 
 
 def _load(index_dir: Optional[Path], embedder: object):
-    from creditai.kb.search import KnowledgeBase
+    from creditai.batch.jobs import load_knowledge_base
 
-    try:
-        return KnowledgeBase.load(index_dir, embedder=embedder)
-    except FileNotFoundError as exc:
-        raise CreditAIError(str(exc)) from None
-
-
-def _read_queries(path: Path) -> list[dict]:
-    rows = []
-    for n, row in iter_jsonl(path):
-        if not isinstance(row.get("query"), str) or not row["query"].strip():
-            raise DataError(path, n, "missing or empty 'query' field")
-        for key in ("k",):
-            if key in row and (not isinstance(row[key], int) or isinstance(row[key], bool) or row[key] <= 0):
-                raise DataError(path, n, f"'{key}' must be a positive integer")
-        if "doc_types" in row and not (isinstance(row["doc_types"], list) and all(isinstance(t, str) for t in row["doc_types"])):
-            raise DataError(path, n, "'doc_types' must be a list of strings")
-        rows.append(row)
-    return rows
-
-
-def _hit_dict(h) -> dict:
-    d = h.as_dict()
-    return {key: d[key] for key in ("text", "source", "title", "doc_type", "score", "heading", "citations")}
+    return load_knowledge_base(str(index_dir) if index_dir else None, embedder)
 
 
 @app.command()
@@ -104,34 +83,36 @@ def search(
     doc_type: Optional[list[str]] = typer.Option(None, "--doc-type", help="Only these doc types (repeatable)."),
     intent: Optional[str] = typer.Option(None, "--intent", help="dispute | education | document_generation: route to the doc types that serve it."),
     mode: str = typer.Option("hybrid", "--mode", help="hybrid | bm25 | dense."),
-    input_file: Optional[Path] = typer.Option(None, "--input", help="Batch: JSONL with a 'query' per row (optional k, doc_types, intent)."),
-    output_file: Optional[Path] = typer.Option(None, "--output", help="Batch: write each input row plus 'hits' here (default: stdout)."),
+    input_file: Optional[list[str]] = typer.Option(None, "--input", "-i", help="Batch: JSONL with a 'query' per row (optional k, doc_types, intent); repeatable, paths, globs or URLs."),
+    output_file: Optional[str] = typer.Option(None, "--output", "-o", help="Batch: write each input row plus 'hits' here (default: stdout; a folder for several inputs)."),
     index_dir: Optional[Path] = typer.Option(None, "--index-dir"),
+    engine: str = EngineOpt,
+    address: Optional[str] = AddressOpt,
+    actors: Optional[int] = ActorsOpt,
+    storage_option: Optional[list[str]] = StorageOpt,
 ) -> None:
     """Search the index: one query, or a batch with --input queries.jsonl --output hits.jsonl."""
     if mode not in _MODES:
         raise CreditAIError(f"--mode must be one of {', '.join(_MODES)} (got {mode!r})")
-    if (query is None) == (input_file is None):
+    if (query is None) == (not input_file):
         raise CreditAIError("give either a query or --input FILE")
-    rows = _read_queries(input_file) if input_file else None
+    check_engine(engine, address, actors, input_file)
+    if input_file:
+        from creditai.batch import SearchJob
+
+        job = SearchJob(index_dir=str(index_dir or paths.index_dir()), k=k, doc_types=tuple(doc_type or ()),
+                        intent=intent, mode=mode)
+        result = run_batch(job, input_file, output_file, engine=engine, address=address, actors=actors,
+                           storage_option=storage_option)
+        if output_file:
+            typer.echo(f"wrote {result.total} results to {output_file}", err=True)
+        return
     kb = _load(index_dir, "auto")
     if kb.size() == 0:
         typer.echo("warning: the index is empty", err=True)
-    if rows is not None:
-        out = open(output_file, "w", encoding="utf-8") if output_file else sys.stdout
-        try:
-            for row in rows:
-                hits = kb.search(row["query"], k=row.get("k", k), doc_types=row.get("doc_types") or doc_type, intent=row.get("intent", intent), mode=mode)  # type: ignore[arg-type]
-                out.write(json.dumps({**row, "hits": [_hit_dict(h) for h in hits]}, ensure_ascii=False) + "\n")
-        finally:
-            if output_file:
-                out.close()
-        if output_file:
-            typer.echo(f"wrote {len(rows)} results to {output_file}", err=True)
-        return
     hits = kb.search(query or "", k=k, doc_types=doc_type, intent=intent, mode=mode)  # type: ignore[arg-type]
     if as_json:
-        typer.echo(json.dumps({"query": query, "mode": mode if kb.dense_available else "bm25", "hits": [_hit_dict(h) for h in hits]}, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({"query": query, "mode": mode if kb.dense_available else "bm25", "hits": [hit_dict(h) for h in hits]}, indent=2, ensure_ascii=False))
         return
     if not kb.dense_available and mode != "bm25":
         typer.echo("note: no embeddings model available, BM25 results only", err=True)

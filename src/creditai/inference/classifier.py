@@ -58,7 +58,8 @@ class Prediction:
         return {"label": self.label, "confidence": self.confidence, "probabilities": dict(self.probabilities)}
 
 
-def _available_cpus() -> int:
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, which containers narrow)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
@@ -70,7 +71,7 @@ def configure_threads(num_threads: int | None = None) -> int:
     import torch
 
     n = num_threads or int(os.environ.get("CREDITAI_NUM_THREADS", "0") or 0) or min(
-        torch.get_num_threads(), _available_cpus()
+        torch.get_num_threads(), available_cpus()
     )
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
