@@ -76,7 +76,7 @@ def test_classify_ray_matches_local_file_by_file(tmp_path, model_dir):
     assert "classified 2104 rows" in ray.stderr
 
 
-def test_kb_search_and_analyze_ray_match_local(tmp_path):
+def test_kb_search_ray_matches_local(tmp_path):
     index = tmp_path / "index"
     built = _run("kb", "build", "--bm25-only", "--index-dir", str(index))
     assert built.returncode == 0, built.stderr
