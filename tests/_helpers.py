@@ -119,3 +119,30 @@ def stop_server(proc: subprocess.Popen) -> str:
     """Terminate the server; returns its output (the JSON log lines)."""
     terminate(proc)
     return proc.log_path.read_text(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
+
+
+# One item per eligibility label, for tests that train a tiny classifier on them.
+ITEM_ROWS = [
+    ("The Midland collection of $1,200 is not mine, I filed an identity theft report.", "eligible"),
+    ("I think the Discover balance is too high but I do not have my statements.", "conditionally_eligible"),
+    ("The Wells Fargo late payment is accurate, I just want it gone from my report.", "not_eligible"),
+    ("Something on my report is wrong.", "insufficient_information"),
+]
+
+
+def train_tiny_classifier(folder: Path) -> Path:
+    """A real classifier trained in `folder` (1 epoch on a few dozen ITEM_ROWS); its directory."""
+    import json
+
+    from creditai.config import load_config
+    from creditai.train.classifier import train_classifier
+
+    rows = [{"text": f"{t} (case {i})", "label": y} for i in range(6) for t, y in ITEM_ROWS]
+    for name in ("train", "valid", "test"):
+        (folder / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cfg = load_config("classifier", REPO / "configs" / "model2_classifier.yaml", {
+        "train_file": str(folder / "train.jsonl"), "valid_file": str(folder / "valid.jsonl"),
+        "test_file": str(folder / "test.jsonl"), "output_dir": str(folder / "classifier"), "epochs": 1,
+        "max_length": 32, "batch_size": 8, "learning_rate": 2e-4,
+    })
+    return train_classifier(cfg, progress=False)

@@ -14,18 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from _helpers import ITEM_ROWS, train_tiny_classifier
+
 pytest.importorskip("ray")
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 CREDITAI = str(Path(sys.executable).parent / "creditai")
 
-_ROWS = [
-    ("The Midland collection of $1,200 is not mine, I filed an identity theft report.", "eligible"),
-    ("I think the Discover balance is too high but I do not have my statements.", "conditionally_eligible"),
-    ("The Wells Fargo late payment is accurate, I just want it gone from my report.", "not_eligible"),
-    ("Something on my report is wrong.", "insufficient_information"),
-]
+_ROWS = ITEM_ROWS
 
 
 def _run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
@@ -41,19 +38,7 @@ def _write(path: Path, rows: list[dict]) -> Path:
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory) -> Path:
     """A tiny trained classifier (1 epoch, a few dozen rows)."""
-    from creditai.config import load_config
-    from creditai.train.classifier import train_classifier
-
-    d = tmp_path_factory.mktemp("raymodel")
-    rows = [{"text": f"{t} (case {i})", "label": y} for i in range(6) for t, y in _ROWS]
-    for name in ("train", "valid", "test"):
-        _write(d / f"{name}.jsonl", rows)
-    cfg = load_config("classifier", REPO / "configs" / "model2_classifier.yaml", {
-        "train_file": str(d / "train.jsonl"), "valid_file": str(d / "valid.jsonl"),
-        "test_file": str(d / "test.jsonl"), "output_dir": str(d / "classifier"), "epochs": 1, "max_length": 32,
-        "batch_size": 8, "learning_rate": 2e-4,
-    })
-    return train_classifier(cfg, progress=False)
+    return train_tiny_classifier(tmp_path_factory.mktemp("raymodel"))
 
 
 def test_classify_ray_matches_local_file_by_file(tmp_path, model_dir):

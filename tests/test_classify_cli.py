@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from _helpers import ITEM_ROWS, train_tiny_classifier
+
 from creditai import LABELS
 
 pytestmark = pytest.mark.slow
@@ -16,12 +18,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 CREDITAI = str(Path(sys.executable).parent / "creditai")
 
-_ROWS = [
-    ("The Midland collection of $1,200 is not mine, I filed an identity theft report.", "eligible"),
-    ("I think the Discover balance is too high but I do not have my statements.", "conditionally_eligible"),
-    ("The Wells Fargo late payment is accurate, I just want it gone from my report.", "not_eligible"),
-    ("Something on my report is wrong.", "insufficient_information"),
-]
+_ROWS = ITEM_ROWS
 
 
 def _classify(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -34,20 +31,7 @@ def _classify(*args: str, env: dict | None = None) -> subprocess.CompletedProces
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory) -> Path:
     """A tiny trained classifier (1 epoch, a few dozen rows)."""
-    from creditai.config import load_config
-    from creditai.train.classifier import train_classifier
-
-    d = tmp_path_factory.mktemp("cli")
-    rows = [{"text": f"{t} (case {i})", "label": y} for i in range(6) for t, y in _ROWS]
-    for name in ("train", "valid", "test"):
-        (d / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    out = d / "classifier"
-    cfg = load_config("classifier", REPO / "configs" / "model2_classifier.yaml", {
-        "train_file": str(d / "train.jsonl"), "valid_file": str(d / "valid.jsonl"),
-        "test_file": str(d / "test.jsonl"), "output_dir": str(out), "epochs": 1, "max_length": 32,
-        "batch_size": 8, "learning_rate": 2e-4,
-    })
-    return train_classifier(cfg, progress=False)
+    return train_tiny_classifier(tmp_path_factory.mktemp("cli"))
 
 
 def test_classify_text(model_dir: Path):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, ClassVar, Protocol, Sequence
 
+from creditai.data.io import parse_object
 from creditai.errors import CreditAIError, DataError
 from creditai.inference.classifier import DEFAULT_BATCH_SIZE
 
@@ -42,12 +43,7 @@ def parse_window(job: Job, url: str, numbers: Sequence[int], lines: Sequence[str
     """The rows of a window; the first invalid one raises DataError(url, line, problem)."""
     rows = []
     for n, raw in zip(numbers, lines):
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise DataError(url, n, f"invalid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(row, dict):
-            raise DataError(url, n, "expected a JSON object")
+        row = parse_object(url, n, raw)
         problem = job.check(row)
         if problem:
             raise DataError(url, n, problem)

@@ -30,15 +30,19 @@ def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
         raise DataError(path, None, "file not found")
     with path.open(encoding="utf-8") as fh:
         for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise DataError(path, n, f"invalid JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(row, dict):
-                raise DataError(path, n, "expected a JSON object")
-            yield n, row
+            if raw.strip():
+                yield n, parse_object(path, n, raw)
+
+
+def parse_object(path: object, line: int, raw: str) -> dict:
+    """One JSONL line as an object; invalid JSON or another value raises DataError(path, line, problem)."""
+    try:
+        row = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise DataError(path, line, f"invalid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(row, dict):
+        raise DataError(path, line, "expected a JSON object")
+    return row
 
 
 def read_jsonl(path: str | os.PathLike, *, required: Sequence[str] = ("text", "label"),
